@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: install the locked dependencies into a virtual environment.
+FROM python:3.13-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN python -m venv /venv
+COPY requirements.lock .
+RUN /venv/bin/pip install --require-hashes -r requirements.lock
+
+# Runtime stage: WeasyPrint's system libraries, the app, static files collected.
+FROM python:3.13-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH="/venv/bin:$PATH"
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --uid 10001 portal
+COPY --from=build /venv /venv
+WORKDIR /app
+COPY --chown=portal:portal . .
+RUN SECRET_KEY=nur-fuer-den-build python manage.py collectstatic --noinput --verbosity 0
+USER 10001
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+CMD ["gunicorn", "--config", "iserlohn_digital/gunicorn.conf.py", "iserlohn_digital.wsgi"]

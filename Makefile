@@ -1,0 +1,74 @@
+# The two commands: `make run` serves the portal, `make test` runs the whole suite.
+# Both create or update the virtual environment in .venv first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+# The first Python >= 3.12 found: python3.14 … python3, then pyenv's installed versions.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	command -v "$$p"; break; fi; done)
+
+# Development defaults; production sets its own environment (see .env.example).
+DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests}
+
+.PHONY: help run test lint fmt superuser seed lock clean
+
+help:
+	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 starten"
+	@echo "make test       – alle Tests (SQLite; PostgreSQL mit DATABASE_URL=postgres://…)"
+	@echo "make lint       – ruff, hadolint, Migrations- und Systemprüfung"
+	@echo "make fmt        – Code formatieren"
+	@echo "make superuser  – ein Administrationskonto anlegen"
+	@echo "make lock       – Abhängigkeiten neu auflösen (requirements*.lock)"
+
+$(VENV)/.installed: requirements-dev.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Kein Python >= 3.12 gefunden. Bitte Python 3.12 oder neuer installieren" \
+		     "oder PYTHON=/pfad/zu/python3 angeben."; exit 1; fi
+	@echo "Python: $(PYTHON)"
+	test -x $(PY) || "$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) load_seed
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(DEV_ENV) $(MANAGE) check
+
+fmt: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+superuser: $(VENV)/.installed
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) createsuperuser
+
+seed: $(VENV)/.installed
+	$(DEV_ENV) $(MANAGE) load_seed
+
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 --universal --generate-hashes -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal --generate-hashes -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
