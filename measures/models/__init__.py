@@ -1,0 +1,27 @@
+"""Handlungsfelder, Maßnahmen and everything that records how far a Maßnahme has come.
+
+A Maßnahme belongs to one Handlungsfeld of a Teilstrategie, serves goals, is led by an
+organisational unit and moves through its status by dated status updates. Milestones and
+indicators (Kennzahlen) say when it counts as done; online services record the OZG
+Verwaltungsleistungen it brings online.
+"""
+
+from .fields import FieldOfAction
+from .measures import CLOSED_STATUSES, Measure, Status, Tag, TaggedMeasure, quarter_label
+from .progress import Indicator, Milestone, OnlineService, StatusUpdate
+from .units import OrganisationalUnit
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "FieldOfAction",
+    "Indicator",
+    "Measure",
+    "Milestone",
+    "OnlineService",
+    "OrganisationalUnit",
+    "Status",
+    "StatusUpdate",
+    "Tag",
+    "TaggedMeasure",
+    "quarter_label",
+]

@@ -1,0 +1,61 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from strategy.models import Goal, PublishedQuerySet, SubStrategy
+
+
+class FieldOfActionQuerySet(PublishedQuerySet):
+    def in_substrategy(self, substrategy):
+        """Handlungsfelder of one Teilstrategie."""
+        return self.filter(substrategy=substrategy)
+
+
+class FieldOfActionManager(models.Manager.from_queryset(FieldOfActionQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class FieldOfAction(models.Model):
+    """A Handlungsfeld of a Teilstrategie: a pillar of its Architektur."""
+
+    substrategy = models.ForeignKey(
+        SubStrategy,
+        on_delete=models.PROTECT,
+        related_name="fields_of_action",
+        verbose_name="Teilstrategie",
+    )
+    code = models.CharField(
+        "Code",
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,4}-\d{1,2}$", "Code wie „SC-2“ erwartet.")],
+    )
+    slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
+    name = models.CharField("Name", max_length=120)
+    summary = models.CharField("Kurzbeschreibung", max_length=300, blank=True)
+    description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
+    goals = models.ManyToManyField(
+        Goal, related_name="fields_of_action", blank=True, verbose_name="Ziele"
+    )
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    is_published = models.BooleanField("veröffentlicht", default=False)
+    is_example = models.BooleanField("Beispielinhalt", default=False)
+
+    objects = FieldOfActionManager()
+
+    class Meta:
+        ordering = ["substrategy__position", "position", "code"]
+        verbose_name = "Handlungsfeld"
+        verbose_name_plural = "Handlungsfelder"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("measures:field-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["strategy.substrategy", "strategy.goal"]

@@ -1,0 +1,313 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from strategy.models import Goal, PublishedQuerySet
+
+from .fields import FieldOfAction
+from .units import OrganisationalUnit
+
+MEASURE_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z]{2,4}-\d{1,2}\.\d{1,2}$",
+    "Der Code besteht aus dem Kürzel der Teilstrategie, der Nummer des Handlungsfelds "
+    "und der laufenden Nummer, z. B. „SC-2.3“.",
+)
+
+
+class Tag(TagBase):
+    """A Schlagwort for measures."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Schlagwort"
+        verbose_name_plural = "Schlagwörter"
+
+
+class TaggedMeasureManager(models.Manager):
+    def get_by_natural_key(self, measure_code, tag_name):
+        return self.get(content_object__code=measure_code, tag__name=tag_name)
+
+
+class TaggedMeasure(ItemBase):
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_measures", verbose_name="Schlagwort"
+    )
+    content_object = models.ForeignKey(
+        "Measure", on_delete=models.CASCADE, related_name="tagged_items", verbose_name="Maßnahme"
+    )
+
+    objects = TaggedMeasureManager()
+
+    class Meta:
+        verbose_name = "Verschlagwortung"
+        verbose_name_plural = "Verschlagwortungen"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_measure_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("measures:measure-detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.content_object.code, self.tag.name)
+
+    natural_key.dependencies = ["measures.measure", "measures.tag"]
+
+
+class Status(models.TextChoices):
+    PLANNED = "geplant", "geplant"
+    PREPARING = "vorbereitung", "in Vorbereitung"
+    IN_PROGRESS = "umsetzung", "in Umsetzung"
+    DONE = "abgeschlossen", "abgeschlossen"
+    DEFERRED = "zurueckgestellt", "zurückgestellt"
+    DROPPED = "entfallen", "entfallen"
+
+
+# Statuses in which a measure no longer has to meet its planned end.
+CLOSED_STATUSES = [Status.DONE, Status.DROPPED]
+
+# "abgeschlossen" means 100 %: shared by Measure and StatusUpdate.
+DONE_MEANS_COMPLETE = ~Q(status=Status.DONE) | Q(progress=100)
+PROGRESS_IN_RANGE = Q(progress__gte=0, progress__lte=100)
+
+
+class MeasureQuerySet(PublishedQuerySet):
+    def published(self):
+        """Published measures in a published Handlungsfeld."""
+        return self.filter(is_published=True, field_of_action__is_published=True)
+
+    def in_field(self, field_of_action):
+        """Measures of one Handlungsfeld."""
+        return self.filter(field_of_action=field_of_action)
+
+    def in_substrategy(self, substrategy):
+        """Measures of one Teilstrategie."""
+        return self.filter(field_of_action__substrategy=substrategy)
+
+    def led_by(self, unit):
+        """Measures led by one organisational unit."""
+        return self.filter(lead_unit=unit)
+
+    def editable_by(self, user):
+        """Measures whose lead unit the user belongs to."""
+        return self.filter(lead_unit__members=user)
+
+    def open(self):
+        """Measures that still have work ahead: neither done nor dropped."""
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today=None):
+        """Open measures whose planned end has passed."""
+        today = today or timezone.localdate()
+        return self.open().filter(end_date__lt=today)
+
+    def with_last_update(self):
+        """Annotates `last_update_on`: the date of the latest status update, if any."""
+        return self.annotate(last_update_on=Max("updates__date"))
+
+    def stale(self, today=None):
+        """Open measures without a status update for longer than STALE_AFTER_DAYS.
+
+        A measure that never had an update counts from its creation.
+        """
+        today = today or timezone.localdate()
+        cutoff = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+        return (
+            self.open()
+            .annotate(_last_seen=Coalesce(Max("updates__date"), models.F("created_at__date")))
+            .filter(_last_seen__lt=cutoff)
+        )
+
+
+class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Measure(models.Model):
+    """A Maßnahme: the unit of work whose progress the portal reports."""
+
+    class Priority(models.TextChoices):
+        HIGH = "hoch", "hoch"
+        MEDIUM = "mittel", "mittel"
+        LOW = "niedrig", "niedrig"
+
+    PRIORITY_MEANING = {
+        Priority.HIGH: "Beginn sofort",
+        Priority.MEDIUM: "Beginn innerhalb von zwei Jahren",
+        Priority.LOW: "Beginn innerhalb von vier Jahren",
+    }
+
+    Status = Status
+
+    code = models.CharField(
+        "Code",
+        max_length=12,
+        unique=True,
+        validators=[MEASURE_CODE_VALIDATOR],
+        help_text="Eindeutig und Teil der Adresse, z. B. „SC-2.3“.",
+    )
+    field_of_action = models.ForeignKey(
+        FieldOfAction,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name="Handlungsfeld",
+    )
+    title = models.CharField("Titel", max_length=200)
+    summary = models.CharField(
+        "Kurzbeschreibung",
+        max_length=300,
+        help_text="Höchstens 300 Zeichen; erscheint in der Kurzbroschüre.",
+    )
+    description = models.TextField(
+        "Beschreibung", blank=True, help_text="Ziel und Wirkung, Vorgehen. Markdown."
+    )
+    easy_language_summary = models.TextField("Zusammenfassung in Leichter Sprache", blank=True)
+    status = models.CharField(
+        "Status", max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        "Fortschritt (%)", default=0, validators=[MaxValueValidator(100)]
+    )
+    priority = models.CharField(
+        "Priorität", max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    start_date = models.DateField(
+        "geplanter Beginn", null=True, blank=True, help_text="Quartalsgenau genügt."
+    )
+    end_date = models.DateField(
+        "geplantes Ende", null=True, blank=True, help_text="Quartalsgenau genügt."
+    )
+    lead_unit = models.ForeignKey(
+        OrganisationalUnit,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        verbose_name="Federführung",
+    )
+    partners = models.TextField(
+        "Beteiligte", blank=True, help_text="Weitere Beteiligte, eine Angabe pro Zeile."
+    )
+    funding = models.CharField(
+        "Finanzierung", max_length=300, blank=True, help_text="Eigen- oder Fördermittel."
+    )
+    budget = models.DecimalField(
+        "Budget (EUR)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    goals = models.ManyToManyField(Goal, related_name="measures", blank=True, verbose_name="Ziele")
+    dependencies = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="dependents",
+        blank=True,
+        verbose_name="setzt voraus",
+    )
+    tags = TaggableManager("Schlagwörter", through=TaggedMeasure, blank=True)
+    source = models.CharField(
+        "Quelle",
+        max_length=300,
+        blank=True,
+        help_text="Öffentliche Quelle, aus der die Angaben stammen.",
+    )
+    source_url = models.URLField("Quelle (Adresse)", blank=True)
+    is_published = models.BooleanField("veröffentlicht", default=False)
+    is_example = models.BooleanField(
+        "Beispielinhalt",
+        default=False,
+        help_text="Angaben zur Veranschaulichung; von der Redaktion zu ersetzen.",
+    )
+    created_at = models.DateTimeField("angelegt", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("geändert", auto_now=True)
+
+    objects = MeasureManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "Maßnahme"
+        verbose_name_plural = "Maßnahmen"
+        constraints = [
+            models.CheckConstraint(
+                condition=PROGRESS_IN_RANGE,
+                name="measure_progress_range",
+                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="measure_end_not_before_start",
+                violation_error_message="Das Ende liegt nicht vor dem Beginn.",
+            ),
+            models.CheckConstraint(
+                condition=DONE_MEANS_COMPLETE,
+                name="measure_done_is_complete",
+                violation_error_message="Eine abgeschlossene Maßnahme steht bei 100 %.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="measure_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=["hoch", "mittel", "niedrig"]),
+                name="measure_priority_valid",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("summary"), 300),
+                name="measure_summary_max_300",
+                violation_error_message="Die Kurzbeschreibung hat höchstens 300 Zeichen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="measure_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = [
+        "measures.fieldofaction",
+        "measures.organisationalunit",
+        "strategy.goal",
+    ]
+
+    def clean(self):
+        if self.field_of_action_id and self.code:
+            prefix = f"{self.field_of_action.code}."
+            if not self.code.startswith(prefix):
+                message = f"Der Code einer Maßnahme in diesem Handlungsfeld beginnt mit „{prefix}“."
+                raise ValidationError({"code": message})
+
+    @property
+    def priority_meaning(self):
+        return self.PRIORITY_MEANING.get(self.priority, "")
+
+    @property
+    def period(self):
+        """The planned period at quarter precision, e.g. "Q1 2025 – Q4 2026"."""
+        start, end = quarter_label(self.start_date), quarter_label(self.end_date)
+        if start and end:
+            return start if start == end else f"{start} – {end}"
+        if start:
+            return f"ab {start}"
+        if end:
+            return f"bis {end}"
+        return ""
+
+
+def quarter_label(day: datetime.date | None) -> str:
+    if day is None:
+        return ""
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+
+from strategy.models import SlugManager
+
+
+class OrganisationalUnit(models.Model):
+    """A unit of the city administration that leads measures, with the staff who edit them."""
+
+    slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
+    name = models.CharField("Name", max_length=200, unique=True)
+    abbreviation = models.CharField("Abkürzung", max_length=20, blank=True)
+    email = models.EmailField("E-Mail", blank=True)
+    phone = models.CharField("Telefon", max_length=40, blank=True)
+    url = models.URLField("Webseite", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organisational_units",
+        blank=True,
+        verbose_name="Mitarbeitende",
+        help_text="Diese Konten dürfen die Maßnahmen der Organisationseinheit bearbeiten.",
+    )
+    is_example = models.BooleanField("Beispielinhalt", default=False)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Organisationseinheit"
+        verbose_name_plural = "Organisationseinheiten"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Goal, Principle, SubStrategy
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["number", "text"]
+    list_display_links = ["text"]
+    search_fields = ["text", "title", "explanation"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(SubStrategy)
+class SubStrategyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "tagline", "position"]
+    search_fields = ["name", "tagline", "introduction"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "substrategy", "parent", "is_published"]
+    list_filter = ["substrategy", "kind", "is_published", "is_example", "principles"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["principles"]
+    list_select_related = ["substrategy", "parent"]
+    fieldsets = [
+        (None, {"fields": ["code", "substrategy", "kind", "parent", "title", "description"]}),
+        ("Einordnung", {"fields": ["principles", "position"]}),
+        ("Veröffentlichung", {"fields": ["is_published", "is_example"]}),
+    ]

@@ -1,0 +1,185 @@
+"""The Leitbild and the two Teilstrategien with their goals.
+
+The Leitbild "Iserlohn digital" has four Leitsätze (principles). The strategy divides into
+the Teilstrategien Smart City and E-Government; from the Leitbild, übergeordnete and
+strategische Ziele are derived for each of them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see."""
+        return self.filter(is_published=True)
+
+    def drafts(self):
+        """What only staff may see until it is published."""
+        return self.filter(is_published=False)
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Principle(models.Model):
+    """A Leitsatz of the Leitbild "Iserlohn digital"."""
+
+    number = models.PositiveSmallIntegerField("Nummer", unique=True)
+    slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
+    title = models.CharField("Stichwort", max_length=80)
+    text = models.CharField("Leitsatz", max_length=300)
+    explanation = models.TextField("Erläuterung", blank=True, help_text="Markdown.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "Leitsatz"
+        verbose_name_plural = "Leitsätze"
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="principle_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+    def get_absolute_url(self):
+        return reverse("strategy:leitbild") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SubStrategy(models.Model):
+    """A Teilstrategie: Smart City or E-Government."""
+
+    slug = models.SlugField("Kurzname (URL)", max_length=40, unique=True)
+    code = models.CharField(
+        "Kürzel",
+        max_length=4,
+        unique=True,
+        help_text="Präfix der Codes von Zielen, Handlungsfeldern und Maßnahmen, z. B. „SC“.",
+    )
+    name = models.CharField("Name", max_length=80, unique=True)
+    tagline = models.CharField("Kurzbeschreibung", max_length=200)
+    introduction = models.TextField("Einleitung", blank=True, help_text="Markdown.")
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "Teilstrategie"
+        verbose_name_plural = "Teilstrategien"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("strategy:substrategy-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class GoalQuerySet(PublishedQuerySet):
+    def overarching(self):
+        """Übergeordnete Ziele, derived directly from the Leitbild."""
+        return self.filter(kind=Goal.Kind.OVERARCHING)
+
+    def strategic(self):
+        """Strategische Ziele, each refining an übergeordnetes Ziel."""
+        return self.filter(kind=Goal.Kind.STRATEGIC)
+
+    def in_substrategy(self, substrategy):
+        """Goals of one Teilstrategie."""
+        return self.filter(substrategy=substrategy)
+
+
+class GoalManager(models.Manager.from_queryset(GoalQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Goal(models.Model):
+    """An übergeordnetes or strategisches Ziel of a Teilstrategie."""
+
+    class Kind(models.TextChoices):
+        OVERARCHING = "uebergeordnet", "übergeordnetes Ziel"
+        STRATEGIC = "strategisch", "strategisches Ziel"
+
+    code = models.CharField(
+        "Code", max_length=20, unique=True, help_text="z. B. „SC-Z1“ oder „SC-Z1.2“."
+    )
+    substrategy = models.ForeignKey(
+        SubStrategy,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        verbose_name="Teilstrategie",
+    )
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="übergeordnetes Ziel",
+        limit_choices_to={"kind": Kind.OVERARCHING},
+    )
+    title = models.CharField("Ziel", max_length=200)
+    description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
+    principles = models.ManyToManyField(
+        Principle, related_name="goals", blank=True, verbose_name="Leitsätze"
+    )
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    is_published = models.BooleanField("veröffentlicht", default=False)
+    is_example = models.BooleanField(
+        "Beispielinhalt",
+        default=False,
+        help_text="Zur Veranschaulichung formuliert, nicht vom Rat beschlossen.",
+    )
+
+    objects = GoalManager()
+
+    class Meta:
+        ordering = ["substrategy__position", "position", "code"]
+        verbose_name = "Ziel"
+        verbose_name_plural = "Ziele"
+        constraints = [
+            # An übergeordnetes Ziel stands directly under the Leitbild; a strategisches
+            # Ziel always refines one.
+            models.CheckConstraint(
+                condition=Q(kind="uebergeordnet", parent__isnull=True)
+                | Q(kind="strategisch", parent__isnull=False),
+                name="goal_parent_matches_kind",
+                violation_error_message=(
+                    "Ein strategisches Ziel braucht ein übergeordnetes Ziel; "
+                    "ein übergeordnetes Ziel hat keines."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("strategy:goal-detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.kind != Goal.Kind.OVERARCHING:
+            raise ValidationError({"parent": "Das übergeordnete Ziel muss übergeordnet sein."})
+        if self.substrategy_id and self.parent.substrategy_id != self.substrategy_id:
+            raise ValidationError(
+                {"parent": "Das übergeordnete Ziel gehört zu einer anderen Teilstrategie."}
+            )
