@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "taggit",
     "strategy",
     "measures",

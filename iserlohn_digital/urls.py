@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from strategy.sitemaps import SITEMAPS
+from strategy.views import robots_txt
 
 admin.site.site_header = "Iserlohn digital – Redaktion"
 admin.site.site_title = "Iserlohn digital"
@@ -7,5 +11,8 @@ admin.site.index_title = "Inhalte der Digitalisierungsstrategie"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("", include("measures.urls")),
     path("", include("strategy.urls")),
 ]

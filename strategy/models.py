@@ -16,6 +16,12 @@ class PublishedQuerySet(models.QuerySet):
         """What the public may see."""
         return self.filter(is_published=True)
 
+    def visible_to(self, user):
+        """What a visitor may see: the published part, and drafts too for staff (preview)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
     def drafts(self):
         """What only staff may see until it is published."""
         return self.filter(is_published=False)

@@ -6,4 +6,10 @@ app_name = "strategy"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("leitbild/", views.leitbild, name="leitbild"),
+    path("ziele/<str:code>/", views.goal_detail, name="goal-detail"),
+    path("downloads/", views.downloads, name="downloads"),
+    *[path(f"{page}/", views.info_page, {"page": page}, name=page) for page in views.INFO_PAGES],
+    # Last: the Teilstrategien live at the top level, /smart-city/ and /e-government/.
+    path("<slug:slug>/", views.substrategy_detail, name="substrategy-detail"),
 ]

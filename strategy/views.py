@@ -1,16 +1,128 @@
-from django.shortcuts import render
+from django.db.models import Avg, Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .models import Principle, SubStrategy
+from measures.models import FieldOfAction, Measure, Status
+
+from .models import Goal, Principle, SubStrategy
+
+# Pages required by law whose content follows in their own piece of work; until then each
+# says what it will hold.
+INFO_PAGES = {
+    "leichte-sprache": "Leichte Sprache",
+    "gebaerdensprache": "Gebärdensprache",
+    "barrierefreiheit": "Erklärung zur Barrierefreiheit",
+    "barriere-melden": "Barriere melden",
+    "impressum": "Impressum",
+    "datenschutz": "Datenschutz",
+    "daten": "Offene Daten",
+}
 
 
 @require_GET
 def home(request):
+    published = Measure.objects.published()
+    by_status = dict(published.values_list("status").annotate(n=Count("pk")))
+    figures = published.aggregate(total=Count("pk"), progress=Avg("progress"))
     return render(
         request,
         "strategy/home.html",
         {
             "principles": Principle.objects.all(),
-            "substrategies": SubStrategy.objects.all(),
+            "substrategies": SubStrategy.objects.annotate(
+                field_count=Count("fields_of_action", distinct=True),
+            ).order_by("position"),
+            "total": figures["total"],
+            "overall_progress": round(figures["progress"] or 0),
+            "status_figures": [(s, by_status.get(s, 0)) for s in Status],
         },
     )
+
+
+@require_GET
+def leitbild(request):
+    goals = Goal.objects.visible_to(request.user).select_related("substrategy")
+    return render(
+        request,
+        "strategy/leitbild.html",
+        {"principles": Principle.objects.prefetch_related(Prefetch("goals", goals))},
+    )
+
+
+@require_GET
+def substrategy_detail(request, slug):
+    substrategy = get_object_or_404(SubStrategy, slug=slug)
+    visible_goals = Goal.objects.visible_to(request.user)
+    goals = (
+        visible_goals.in_substrategy(substrategy)
+        .overarching()
+        .prefetch_related(Prefetch("children", visible_goals), "principles")
+    )
+    measures = Measure.objects.visible_to(request.user).with_last_update().order_by("code")
+    fields = (
+        FieldOfAction.objects.visible_to(request.user)
+        .in_substrategy(substrategy)
+        .prefetch_related(Prefetch("measures", measures))
+    )
+    return render(
+        request,
+        "strategy/substrategy_detail.html",
+        {
+            "substrategy": substrategy,
+            "goals": goals,
+            "fields": fields,
+            "principles": Principle.objects.all(),
+        },
+    )
+
+
+@require_GET
+def goal_detail(request, code):
+    goal = get_object_or_404(
+        Goal.objects.visible_to(request.user)
+        .select_related("substrategy", "parent")
+        .prefetch_related(
+            Prefetch("children", Goal.objects.visible_to(request.user)),
+            "principles",
+            Prefetch(
+                "measures",
+                Measure.objects.visible_to(request.user)
+                .select_related("field_of_action", "lead_unit")
+                .with_last_update(),
+            ),
+            Prefetch("fields_of_action", FieldOfAction.objects.visible_to(request.user)),
+        ),
+        code=code,
+    )
+    measures = goal.measures.all()
+    progress = round(sum(m.progress for m in measures) / len(measures)) if measures else None
+    return render(
+        request,
+        "strategy/goal_detail.html",
+        {"goal": goal, "measures": measures, "progress": progress},
+    )
+
+
+@require_GET
+def downloads(request):
+    return render(request, "strategy/downloads.html")
+
+
+@require_GET
+def info_page(request, page):
+    if page not in INFO_PAGES:
+        raise Http404
+    return render(
+        request,
+        f"pages/{page}.html",
+        {"title": INFO_PAGES[page]},
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -7,7 +7,15 @@ Verwaltungsleistungen it brings online.
 """
 
 from .fields import FieldOfAction
-from .measures import CLOSED_STATUSES, Measure, Status, Tag, TaggedMeasure, quarter_label
+from .measures import (
+    CLOSED_STATUSES,
+    Measure,
+    MeasureQuerySet,
+    Status,
+    Tag,
+    TaggedMeasure,
+    quarter_label,
+)
 from .progress import Indicator, Milestone, OnlineService, StatusUpdate
 from .units import OrganisationalUnit
 
@@ -16,6 +24,7 @@ __all__ = [
     "FieldOfAction",
     "Indicator",
     "Measure",
+    "MeasureQuerySet",
     "Milestone",
     "OnlineService",
     "OrganisationalUnit",

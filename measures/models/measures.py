@@ -55,9 +55,6 @@ class TaggedMeasure(ItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_measure_unique"),
         ]
 
-    def get_absolute_url(self):
-        return reverse("measures:measure-detail", args=[self.code])
-
     def natural_key(self):
         return (self.content_object.code, self.tag.name)
 
@@ -75,6 +72,9 @@ class Status(models.TextChoices):
 
 # Statuses in which a measure no longer has to meet its planned end.
 CLOSED_STATUSES = [Status.DONE, Status.DROPPED]
+# Statuses in which work is expected: only these can be overdue or outdated; a deferred
+# measure is paused on purpose.
+ACTIVE_STATUSES = [Status.PLANNED, Status.PREPARING, Status.IN_PROGRESS]
 
 # "abgeschlossen" means 100 %: shared by Measure and StatusUpdate.
 DONE_MEANS_COMPLETE = ~Q(status=Status.DONE) | Q(progress=100)
@@ -106,24 +106,35 @@ class MeasureQuerySet(PublishedQuerySet):
         """Measures that still have work ahead: neither done nor dropped."""
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def active(self):
+        """Measures being planned, prepared or implemented: neither closed nor deferred."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
     def overdue(self, today=None):
-        """Open measures whose planned end has passed."""
+        """Active measures whose planned end has passed."""
         today = today or timezone.localdate()
-        return self.open().filter(end_date__lt=today)
+        return self.active().filter(end_date__lt=today)
+
+    def running_in(self, start, end):
+        """Measures whose planned period overlaps the days from `start` to `end`."""
+        return self.filter(
+            Q(start_date__lte=end) | Q(start_date__isnull=True),
+            Q(end_date__gte=start) | Q(end_date__isnull=True),
+        ).exclude(start_date__isnull=True, end_date__isnull=True)
 
     def with_last_update(self):
         """Annotates `last_update_on`: the date of the latest status update, if any."""
         return self.annotate(last_update_on=Max("updates__date"))
 
     def stale(self, today=None):
-        """Open measures without a status update for longer than STALE_AFTER_DAYS.
+        """Active measures without a status update for longer than STALE_AFTER_DAYS.
 
         A measure that never had an update counts from its creation.
         """
         today = today or timezone.localdate()
         cutoff = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
         return (
-            self.open()
+            self.active()
             .annotate(_last_seen=Coalesce(Max("updates__date"), models.F("created_at__date")))
             .filter(_last_seen__lt=cutoff)
         )
@@ -274,6 +285,9 @@ class Measure(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("measures:measure-detail", args=[self.code])
+
     def natural_key(self):
         return (self.code,)
 
@@ -293,6 +307,33 @@ class Measure(models.Model):
     @property
     def priority_meaning(self):
         return self.PRIORITY_MEANING.get(self.priority, "")
+
+    @property
+    def last_update(self):
+        """Date of the latest status update: the public "Stand" of the measure.
+
+        Uses the `last_update_on` annotation of `with_last_update()` where present, else
+        the (prefetched) updates.
+        """
+        if hasattr(self, "last_update_on"):
+            return self.last_update_on
+        return max((u.date for u in self.updates.all()), default=None)
+
+    @property
+    def is_stale(self):
+        """True when an active measure has had no update for longer than STALE_AFTER_DAYS."""
+        if self.status not in ACTIVE_STATUSES:
+            return False
+        seen = self.last_update or timezone.localtime(self.created_at).date()
+        return (timezone.localdate() - seen).days > settings.STALE_AFTER_DAYS
+
+    @property
+    def is_overdue(self):
+        return (
+            self.status in ACTIVE_STATUSES
+            and self.end_date is not None
+            and self.end_date < timezone.localdate()
+        )
 
     @property
     def period(self):

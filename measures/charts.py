@@ -1,0 +1,188 @@
+"""Server-rendered SVG charts. Each page shows a table or text with the same figures.
+
+The SVG uses presentation attributes only (no inline styles), so it works under a
+strict Content Security Policy; colours come from the status palette below, and every
+bar is labelled with text, so colour is never the only carrier of meaning.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+from .models import Status, quarter_label
+
+STATUS_COLOURS = {
+    Status.PLANNED: "#5c6b7a",
+    Status.PREPARING: "#9a5b00",
+    Status.IN_PROGRESS: "#005a8c",
+    Status.DONE: "#2e6b30",
+    Status.DEFERRED: "#7a4a94",
+    Status.DROPPED: "#a3352f",
+}
+TEXT = "#1d2530"
+GRID = "#c9d3dc"
+
+
+def _svg(width, height, title, body, desc=""):
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
+        'aria-labelledby="{}-t" xmlns="http://www.w3.org/2000/svg" font-family="inherit">'
+        '<title id="{}-t">{}</title>{}{}</svg>',
+        width,
+        height,
+        _ident(title),
+        _ident(title),
+        title,
+        format_html("<desc>{}</desc>", desc) if desc else "",
+        body,
+    )
+
+
+def _ident(text):
+    return "chart-" + slugify(text)
+
+
+def hbar_chart(rows, *, title, maximum=None, unit="", desc="") -> SafeString:
+    """Horizontal bars: rows of (label, value, colour). Values are printed beside bars."""
+    label_w, bar_w, row_h = 230, 330, 28
+    maximum = maximum or max((value for _, value, _ in rows), default=0) or 1
+    parts = []
+    for i, (label, value, colour) in enumerate(rows):
+        y = i * row_h
+        width = round(bar_w * value / maximum, 1)
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="14">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="18" fill="{}" rx="2"/>'
+                '<rect x="{}" y="{}" width="{}" height="18" fill="none" stroke="{}"/>'
+                '<text x="{}" y="{}" fill="{}" font-size="14">{}{}</text>',
+                label_w - 8,
+                y + 14,
+                TEXT,
+                _shorten(label, 28),
+                label_w,
+                y + 1,
+                width,
+                colour,
+                label_w,
+                y + 1,
+                bar_w,
+                GRID,
+                label_w + bar_w + 6,
+                y + 14,
+                TEXT,
+                _number(value),
+                unit,
+            )  # fmt: skip
+        )
+    height = max(row_h * len(rows), row_h)
+    return _svg(label_w + bar_w + 60, height, title, mark_safe("".join(parts)), desc)
+
+
+def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> SafeString:
+    """A Gantt chart of measures (with start and end) between two quarters' first days."""
+    label_w, row_h, width = 70, 20, 600
+    span = (last - first).days or 1
+    quarters = _quarter_starts(first, last)
+    rows = [m for m in measures if m.start_date and m.end_date]
+    height = 24 + row_h * len(rows)
+
+    def x(day):
+        day = min(max(day, first), last)
+        return round(label_w + width * (day - first).days / span, 1)
+
+    parts = []
+    for q in quarters:
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="18" y2="{}" stroke="{}" stroke-width="{}"/>',
+                x(q),
+                x(q),
+                height,
+                GRID,
+                1.5 if q.month == 1 else 0.5,
+            )  # fmt: skip
+        )
+        if q.month == 1:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="13" fill="{}" font-size="12">{}</text>',
+                    x(q) + 3,
+                    TEXT,
+                    q.year,
+                )  # fmt: skip
+            )
+    today = timezone.localdate()
+    if first <= today <= last:
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="16" y2="{}" stroke="{}" stroke-width="2" '
+                'stroke-dasharray="4 3"/>',
+                x(today),
+                x(today),
+                height,
+                TEXT,
+            )  # fmt: skip
+        )
+    for i, measure in enumerate(rows):
+        y = 24 + i * row_h
+        start, end = x(measure.start_date), x(measure.end_date)
+        parts.append(
+            format_html(
+                '<a href="{}"><text x="0" y="{}" fill="{}" font-size="12">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="12" rx="2" fill="{}">'
+                "<title>{}: {} ({}–{})</title></rect></a>",
+                measure.get_absolute_url(),
+                y + 11,
+                TEXT,
+                measure.code,
+                start,
+                y + 1,
+                max(end - start, 2),
+                STATUS_COLOURS.get(measure.status, TEXT),
+                measure.title,
+                measure.get_status_display(),
+                quarter_label(measure.start_date),
+                quarter_label(measure.end_date),
+            )  # fmt: skip
+        )
+    return _svg(
+        label_w + width + 10,
+        height,
+        "Zeitplan der laufenden Maßnahmen",
+        mark_safe("".join(parts)),
+        "Balken von geplantem Beginn bis geplantem Ende; die gestrichelte Linie ist heute.",
+    )
+
+
+def _quarter_starts(first, last):
+    day = first
+    starts = []
+    while day <= last:
+        starts.append(day)
+        month = day.month + 3
+        day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return starts
+
+
+def _shorten(text, length):
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _number(value):
+    if isinstance(value, float):
+        return f"{value:.0f}"
+    return str(value)
+
+
+def legend(statuses) -> SafeString:
+    return format_html_join(
+        "",
+        '<li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" '
+        'fill="{}"/></svg> {}</li>',
+        ((STATUS_COLOURS[s], s.label) for s in statuses),
+    )

@@ -1,0 +1,158 @@
+import datetime
+
+from django import forms
+from django.db.models import Case, IntegerField, Max, Value, When
+from django.utils import timezone
+
+from strategy.models import SubStrategy
+
+from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag
+from .search import search_measures
+
+SORTS = {
+    "relevanz": "Relevanz",
+    "code": "Code",
+    "status": "Status",
+    "ende": "geplantes Ende",
+    "aktualisiert": "letzte Aktualisierung",
+}
+
+# Workflow order of the statuses, for sorting by status.
+STATUS_ORDER = {status: position for position, status in enumerate(Status.values)}
+
+
+def _period_choices():
+    this_year = timezone.localdate().year
+    return [("", "alle Jahre")] + [(str(y), str(y)) for y in range(2020, this_year + 6)]
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's search, filters and sorting as they appear in its URL.
+
+    Choices for Teilstrategie, Handlungsfeld, unit and tag are loaded once per request, so
+    validating and rendering the form costs the same few queries whatever is filtered.
+    """
+
+    q = forms.CharField(label="Suchbegriff", max_length=200, required=False)
+    teilstrategie = forms.ChoiceField(label="Teilstrategie", required=False)
+    handlungsfeld = forms.ChoiceField(label="Handlungsfeld", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "alle")] + Status.choices
+    )
+    prioritaet = forms.ChoiceField(
+        label="Priorität", required=False, choices=[("", "alle")] + Measure.Priority.choices
+    )
+    einheit = forms.ChoiceField(label="Federführung", required=False)
+    schlagwort = forms.ChoiceField(label="Schlagwort", required=False)
+    zeitraum = forms.ChoiceField(label="läuft im Jahr", required=False)
+    sortierung = forms.ChoiceField(label="Sortierung", required=False, choices=list(SORTS.items()))
+
+    FILTERS = ["teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
+               "schlagwort", "zeitraum"]  # fmt: skip
+
+    def __init__(self, data, *, fields_of_action, units, tags, substrategies):
+        super().__init__(data)
+        self.lookup = {
+            "teilstrategie": {s.slug: s for s in substrategies},
+            "handlungsfeld": {f.slug: f for f in fields_of_action},
+            "einheit": {u.slug: u for u in units},
+            "schlagwort": {t.slug: t for t in tags},
+        }
+        self.fields["teilstrategie"].choices = [("", "alle")] + [
+            (s.slug, s.name) for s in substrategies
+        ]
+        self.fields["handlungsfeld"].choices = [("", "alle")] + [
+            (s.name, [(f.slug, f"{f.code} {f.name}") for f in fields_of_action
+                      if f.substrategy_id == s.pk])
+            for s in substrategies
+        ]  # fmt: skip
+        self.fields["einheit"].choices = [("", "alle")] + [(u.slug, u.name) for u in units]
+        self.fields["schlagwort"].choices = [("", "alle")] + [(t.slug, t.name) for t in tags]
+        self.fields["zeitraum"].choices = _period_choices()
+
+    @classmethod
+    def for_request(cls, data):
+        return cls(
+            data,
+            substrategies=list(SubStrategy.objects.all()),
+            fields_of_action=list(FieldOfAction.objects.published()),
+            units=list(OrganisationalUnit.objects.filter(measures__isnull=False).distinct()),
+            tags=list(Tag.objects.filter(tagged_measures__isnull=False).distinct()),
+        )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_sortierung(self):
+        sort = self.cleaned_data["sortierung"]
+        if sort == "relevanz" and not self.cleaned_data.get("q"):
+            return "code"
+        return sort or ("relevanz" if self.cleaned_data.get("q") else "code")
+
+    def filter(self, measures):
+        """Apply search, filters and sorting of the valid fields to `measures`."""
+        data = self.cleaned_data
+        chosen = {name: self.lookup[name][data[name]] for name in self.lookup if data.get(name)}
+        if "teilstrategie" in chosen:
+            measures = measures.in_substrategy(chosen["teilstrategie"])
+        if "handlungsfeld" in chosen:
+            measures = measures.in_field(chosen["handlungsfeld"])
+        if "einheit" in chosen:
+            measures = measures.led_by(chosen["einheit"])
+        if "schlagwort" in chosen:
+            measures = measures.filter(tagged_items__tag=chosen["schlagwort"])
+        if data.get("status"):
+            measures = measures.filter(status=data["status"])
+        if data.get("prioritaet"):
+            measures = measures.filter(priority=data["prioritaet"])
+        if data.get("zeitraum"):
+            year = int(data["zeitraum"])
+            measures = measures.running_in(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        measures = search_measures(measures, data.get("q", ""))
+        return self._sort(measures, data.get("sortierung") or "code")
+
+    @staticmethod
+    def _sort(measures, sort):
+        if sort == "relevanz":
+            return measures.order_by("-relevance", "code")
+        if sort == "status":
+            order = Case(
+                *[When(status=s, then=Value(p)) for s, p in STATUS_ORDER.items()],
+                output_field=IntegerField(),
+            )
+            return measures.order_by(order, "code")
+        if sort == "ende":
+            return measures.order_by("end_date", "code")
+        if sort == "aktualisiert":
+            return measures.annotate(_latest=Max("updates__date")).order_by("-_latest", "code")
+        return measures.order_by("code")
+
+    def notices(self, raw_keys):
+        """German notices for parameters that were ignored."""
+        messages = []
+        known = set(self.fields) | {"seite"}
+        for key in sorted(set(raw_keys) - known):
+            messages.append(f"Der unbekannte Parameter „{key}“ wurde ignoriert.")
+        for name in self.errors:
+            label = self.fields[name].label
+            messages.append(f"Der Wert für „{label}“ ist ungültig und wurde ignoriert.")
+        return messages
+
+    def active_filters(self):
+        """(label, shown value) of each filter in use, for the result summary."""
+        result = []
+        for name in self.FILTERS:
+            value = self.cleaned_data.get(name)
+            if value:
+                result.append((self.fields[name].label, _flat(self.fields[name].choices)[value]))
+        return result
+
+
+def _flat(choices):
+    flat = {}
+    for key, label in choices:
+        if isinstance(label, list | tuple):
+            flat.update(label)
+        else:
+            flat[key] = label
+    return flat

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measures"
+
+urlpatterns = [
+    path("handlungsfelder/", views.field_list, name="field-list"),
+    path("handlungsfelder/<slug:slug>/", views.field_detail, name="field-detail"),
+    path("massnahmen/", views.measure_list, name="measure-list"),
+    path("massnahmen/export.csv", views.measure_csv, name="measure-csv"),
+    path("massnahmen/<str:code>/", views.measure_detail, name="measure-detail"),
+    path("umsetzungsstand/", views.dashboard, name="dashboard"),
+    path("schlagworte/", views.tag_list, name="tag-list"),
+    path("schlagworte/<str:slug>/", views.tag_detail, name="tag-detail"),
+]

@@ -1,0 +1,277 @@
+import csv
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from strategy.models import Goal, SubStrategy
+
+from . import charts
+from .forms import CatalogueForm
+from .models import CLOSED_STATUSES, FieldOfAction, Measure, Status, StatusUpdate, Tag
+
+PAGE_SIZE = 20
+
+
+def _listed(measures):
+    """What a list of measures shows: field, unit, tags and the date of the latest update."""
+    return measures.select_related("field_of_action", "lead_unit").with_last_update()
+
+
+@require_GET
+def field_list(request):
+    fields = FieldOfAction.objects.visible_to(request.user).select_related("substrategy")
+    fields = fields.annotate(
+        measure_count=Count("measures", filter=Q(measures__is_published=True)),
+        progress=Avg("measures__progress", filter=Q(measures__is_published=True)),
+    )
+    return render(request, "measures/fieldofaction_list.html", {"fields": fields})
+
+
+@require_GET
+def field_detail(request, slug):
+    field = get_object_or_404(
+        FieldOfAction.objects.visible_to(request.user).select_related("substrategy"), slug=slug
+    )
+    measures = _listed(Measure.objects.visible_to(request.user).in_field(field))
+    return render(
+        request,
+        "measures/fieldofaction_detail.html",
+        {
+            "field": field,
+            "goals": field.goals.visible_to(request.user).select_related("parent"),
+            "measures": measures,
+        },
+    )
+
+
+def _catalogue(request):
+    """The form for the request's parameters and the measures it selects."""
+    form = CatalogueForm.for_request(request.GET)
+    form.is_valid()  # invalid fields are dropped from cleaned_data and reported as notices
+    measures = form.filter(_listed(Measure.objects.visible_to(request.user)))
+    return form, measures
+
+
+def _clean_query(form):
+    """The query string of the valid parameters only, for links from the results."""
+    params = QueryDict(mutable=True)
+    for name, value in form.cleaned_data.items():
+        if value and not (name == "sortierung" and value in ("code", "relevanz")):
+            params[name] = value
+    return params
+
+
+@require_GET
+def measure_list(request):
+    form, measures = _catalogue(request)
+    notices = form.notices(request.GET.keys())
+    paginator = Paginator(measures.prefetch_related("tags"), PAGE_SIZE)
+    raw_page = request.GET.get("seite", "1")
+    try:
+        number = int(raw_page)
+        if number < 1:
+            raise ValueError
+    except ValueError:
+        notices.append("Die Seitenzahl ist ungültig; angezeigt wird Seite 1.")
+        number = 1
+    if number > paginator.num_pages:
+        notices.append(
+            f"Seite {number} gibt es nicht; angezeigt wird die letzte Seite {paginator.num_pages}."
+        )
+        number = paginator.num_pages
+    page = paginator.page(number)
+    query = _clean_query(form)
+    return render(
+        request,
+        "measures/measure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "measures": page.object_list,
+            "notices": notices,
+            "query": query,
+            "active_filters": form.active_filters(),
+            "search_term": form.cleaned_data.get("q", ""),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    ("Code", lambda m: m.code),
+    ("Titel", lambda m: m.title),
+    ("Teilstrategie", lambda m: m.field_of_action.substrategy.name),
+    ("Handlungsfeld", lambda m: m.field_of_action.name),
+    ("Status", lambda m: m.get_status_display()),
+    ("Fortschritt (%)", lambda m: m.progress),
+    ("Priorität", lambda m: m.get_priority_display()),
+    ("Beginn", lambda m: m.start_date.isoformat() if m.start_date else ""),
+    ("Ende", lambda m: m.end_date.isoformat() if m.end_date else ""),
+    ("Federführung", lambda m: m.lead_unit.name),
+    ("Stand", lambda m: m.last_update.isoformat() if m.last_update else ""),
+    ("Schlagwörter", lambda m: ", ".join(t.name for t in m.tags.all())),
+    ("Kurzbeschreibung", lambda m: m.summary),
+    ("Beispielinhalt", lambda m: "ja" if m.is_example else "nein"),
+]
+
+
+@require_GET
+def measure_csv(request):
+    form, measures = _catalogue(request)
+    measures = measures.select_related("field_of_action__substrategy").prefetch_related("tags")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="iserlohn-digital-massnahmen-{day}.csv"'
+    )
+    response.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for measure in measures:
+        writer.writerow([value(measure) for _, value in CSV_COLUMNS])
+    return response
+
+
+@require_GET
+def measure_detail(request, code):
+    measure = get_object_or_404(
+        Measure.objects.visible_to(request.user)
+        .select_related("field_of_action__substrategy", "lead_unit")
+        .prefetch_related(
+            Prefetch("goals", Goal.objects.visible_to(request.user).select_related("parent")),
+            Prefetch("dependencies", Measure.objects.visible_to(request.user)),
+            Prefetch("dependents", Measure.objects.visible_to(request.user)),
+            "tags",
+            "updates",
+            "milestones",
+            "indicators",
+            "online_services",
+        ),
+        code=code,
+    )
+    tag_ids = [tag.pk for tag in measure.tags.all()]
+    related = (
+        Measure.objects.published()
+        .exclude(pk=measure.pk)
+        .filter(Q(field_of_action=measure.field_of_action_id) | Q(tagged_items__tag__in=tag_ids))
+        .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids)))
+        .order_by("-shared", "code")[:5]
+    )
+    timeline = sorted(
+        [("update", u.date, u) for u in measure.updates.all()]
+        + [("milestone", m.reached_on or m.due_date, m) for m in measure.milestones.all()],
+        key=lambda entry: entry[1],
+        reverse=True,
+    )
+    return render(
+        request,
+        "measures/measure_detail.html",
+        {
+            "measure": measure,
+            "latest": measure.updates.all()[0] if measure.updates.all() else None,
+            "timeline": timeline,
+            "related": related,
+            "stale_months": round(settings.STALE_AFTER_DAYS / 30.4),
+        },
+    )
+
+
+@require_GET
+def tag_list(request):
+    tags = Tag.objects.annotate(
+        count=Count("tagged_measures", filter=Q(tagged_measures__content_object__is_published=True))
+    ).filter(count__gt=0)
+    return render(request, "measures/tag_list.html", {"tags": tags})
+
+
+@require_GET
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    measures = _listed(
+        Measure.objects.visible_to(request.user).filter(tagged_items__tag=tag)
+    ).order_by("code")
+    return render(request, "measures/tag_detail.html", {"tag": tag, "measures": measures})
+
+
+def _quarter_start(day):
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@require_GET
+def dashboard(request):
+    published = Measure.objects.published()
+    today = timezone.localdate()
+    by_status = dict(
+        published.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    status_rows = [(s.label, by_status.get(s, 0), charts.STATUS_COLOURS[s]) for s in Status]
+    total = sum(by_status.values())
+    fields = (
+        FieldOfAction.objects.published()
+        .select_related("substrategy")
+        .annotate(
+            measure_count=Count("measures", filter=Q(measures__is_published=True)),
+            progress=Avg("measures__progress", filter=Q(measures__is_published=True)),
+            done=Count(
+                "measures",
+                filter=Q(measures__is_published=True, measures__status=Status.DONE),
+            ),
+        )
+    )
+    substrategies = SubStrategy.objects.annotate(
+        measure_count=Count("fields_of_action__measures", filter=_published_in_substrategy()),
+        progress=Avg("fields_of_action__measures__progress", filter=_published_in_substrategy()),
+    ).order_by("position")
+    first = _quarter_start(today.replace(year=today.year - 1))
+    last = _quarter_start(today.replace(year=today.year + 3))
+    roadmap = list(
+        published.open()
+        .running_in(first, last)
+        .filter(start_date__isnull=False, end_date__isnull=False)
+        .order_by("end_date", "code")
+    )
+    overdue = _listed(published.overdue(today)).order_by("end_date", "code")
+    stale = _listed(published.stale(today)).order_by("code")
+    recent = (
+        StatusUpdate.objects.filter(measure__in=published)
+        .select_related("measure")
+        .order_by("-date", "-recorded_at")[:10]
+    )
+    overall = published.aggregate(progress=Avg("progress"))["progress"] or 0
+    return render(
+        request,
+        "measures/dashboard.html",
+        {
+            "total": total,
+            "overall_progress": round(overall),
+            "status_rows": status_rows,
+            "status_chart": charts.hbar_chart(status_rows, title="Maßnahmen nach Status", unit=""),
+            "fields": fields,
+            "field_chart": charts.hbar_chart(
+                [(f"{f.code} {f.name}", round(f.progress or 0), "#005a8c") for f in fields],
+                title="Durchschnittlicher Fortschritt je Handlungsfeld",
+                maximum=100,
+                unit=" %",
+            ),
+            "substrategies": substrategies,
+            "roadmap": roadmap,
+            "roadmap_chart": charts.roadmap_chart(roadmap, first=first, last=last),
+            "legend": charts.legend(Status),
+            "overdue": overdue,
+            "stale": stale,
+            "recent": recent,
+            "closed_statuses": CLOSED_STATUSES,
+        },
+    )
+
+
+def _published_in_substrategy():
+    return Q(
+        fields_of_action__is_published=True,
+        fields_of_action__measures__is_published=True,
+    )
