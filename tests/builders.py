@@ -1,0 +1,84 @@
+"""Plain builders for test data: each makes a valid object and takes overrides."""
+
+import datetime
+import itertools
+
+from measures.models import FieldOfAction, Measure, OrganisationalUnit, StatusUpdate
+from strategy.models import Goal, Principle, SubStrategy
+
+_numbers = itertools.count(1)
+
+
+def make_substrategy(**overrides) -> SubStrategy:
+    n = next(_numbers)
+    values = {
+        "slug": f"teilstrategie-{n}",
+        "code": f"T{n}",
+        "name": f"Teilstrategie {n}",
+        "tagline": "behandelt etwas",
+    }
+    return SubStrategy.objects.create(**(values | overrides))
+
+
+def make_principle(**overrides) -> Principle:
+    n = next(_numbers)
+    values = {"number": n, "slug": f"leitsatz-{n}", "title": f"Leitsatz {n}", "text": "Text"}
+    return Principle.objects.create(**(values | overrides))
+
+
+def make_goal(**overrides) -> Goal:
+    n = next(_numbers)
+    parent = overrides.get("parent")
+    values = {
+        "code": f"Z-{n}",
+        "kind": Goal.Kind.STRATEGIC if parent else Goal.Kind.OVERARCHING,
+        "title": f"Ziel {n}",
+        "is_published": True,
+    }
+    if "substrategy" not in overrides:
+        values["substrategy"] = parent.substrategy if parent else make_substrategy()
+    return Goal.objects.create(**(values | overrides))
+
+
+def make_unit(**overrides) -> OrganisationalUnit:
+    n = next(_numbers)
+    values = {"slug": f"einheit-{n}", "name": f"Einheit {n}"}
+    return OrganisationalUnit.objects.create(**(values | overrides))
+
+
+def make_field(**overrides) -> FieldOfAction:
+    n = next(_numbers)
+    values = {
+        "code": f"HF-{n % 100}",
+        "slug": f"handlungsfeld-{n}",
+        "name": f"Handlungsfeld {n}",
+        "is_published": True,
+    }
+    if "substrategy" not in overrides:
+        values["substrategy"] = make_substrategy()
+    return FieldOfAction.objects.create(**(values | overrides))
+
+
+def make_measure(**overrides) -> Measure:
+    n = next(_numbers)
+    field = overrides.pop("field_of_action", None) or make_field()
+    values = {
+        "code": f"{field.code}.{n % 100}",
+        "field_of_action": field,
+        "title": f"Maßnahme {n}",
+        "summary": "Kurz gesagt.",
+        "lead_unit": overrides.pop("lead_unit", None) or make_unit(),
+        "is_published": True,
+    }
+    return Measure.objects.create(**(values | overrides))
+
+
+def make_update(measure: Measure, **overrides) -> StatusUpdate:
+    values = {
+        "measure": measure,
+        "date": datetime.date(2026, 1, 15),
+        "status": measure.status,
+        "progress": measure.progress,
+        "note": "Stand erfasst.",
+    }
+    return StatusUpdate.objects.create(**(values | overrides))

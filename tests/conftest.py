@@ -1,0 +1,23 @@
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests are deselected, not skipped, on other databases."""
+    if connection.vendor == "postgresql":
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture
+def admin_client_logged_in(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        "redaktion", "redaktion@example.org", "ein-langes-passwort-123"
+    )
+    client.force_login(user)
+    return client

@@ -1,0 +1,90 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from measures.models import Measure, StatusUpdate
+from strategy.models import Principle, SubStrategy
+
+pytestmark = pytest.mark.django_db
+
+LEITSAETZE = [
+    "Die digitale Stadt Iserlohn ist ein attraktiver Lebens- und Wohnort.",
+    "Die Stadtverwaltung Iserlohn nutzt die Digitalisierung im Sinne der Bürgerinnen und Bürger.",
+    "Die Stadtverwaltung Iserlohn arbeitet zunehmend digital.",
+    "Die digitale Stadt Iserlohn denkt intelligent vernetzt.",
+]
+
+
+def dump() -> list:
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        "strategy",
+        "measures",
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def load_seed() -> str:
+    out = io.StringIO()
+    call_command("load_seed", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_holds_the_four_leitsaetze_verbatim():
+    load_seed()
+    assert list(Principle.objects.values_list("text", flat=True)) == LEITSAETZE
+
+
+def test_seed_has_both_substrategies_and_a_varied_catalogue():
+    load_seed()
+    assert list(SubStrategy.objects.values_list("name", flat=True)) == [
+        "Smart City",
+        "E-Government",
+    ]
+    measures = Measure.objects.published()
+    assert measures.count() >= 30
+    assert set(measures.values_list("status", flat=True)) == set(Measure.Status.values)
+    assert {"hoch", "mittel", "niedrig"} == set(measures.values_list("priority", flat=True))
+    for substrategy in SubStrategy.objects.all():
+        assert measures.in_substrategy(substrategy).exists()
+        assert substrategy.goals.overarching().exists()
+        assert substrategy.goals.strategic().exists()
+
+
+def test_seed_marks_every_invented_measure_as_example_and_cites_known_projects():
+    load_seed()
+    for measure in Measure.objects.all():
+        assert measure.is_example or measure.source, measure.code
+    assert Measure.objects.exclude(source="").count() >= 5
+
+
+def test_seed_status_matches_its_latest_update_and_passes_validation():
+    load_seed()
+    for measure in Measure.objects.published():
+        latest = measure.updates.latest()
+        assert (latest.status, latest.progress) == (measure.status, measure.progress), measure
+        measure.full_clean()
+    assert StatusUpdate.objects.count() > Measure.objects.count()
+
+
+def test_loading_the_seed_twice_changes_nothing():
+    assert "0 schon vorhanden" in load_seed()
+    before = dump()
+    assert "0 angelegt" in load_seed()
+    assert dump() == before
+
+
+def test_loading_the_seed_keeps_what_editors_changed():
+    load_seed()
+    measure = Measure.objects.order_by("code").first()
+    measure.title = "Von der Redaktion geändert"
+    measure.save()
+    load_seed()
+    measure.refresh_from_db()
+    assert measure.title == "Von der Redaktion geändert"
