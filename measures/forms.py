@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from strategy.models import SubStrategy
@@ -124,7 +124,8 @@ class CatalogueForm(forms.Form):
         if sort == "ende":
             return measures.order_by("end_date", "code")
         if sort == "aktualisiert":
-            return measures.annotate(_latest=Max("updates__date")).order_by("-_latest", "code")
+            # `last_update_on` comes from MeasureQuerySet.with_last_update().
+            return measures.order_by(F("last_update_on").desc(nulls_last=True), "code")
         return measures.order_by("code")
 
     def notices(self, raw_keys):

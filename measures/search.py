@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce, Concat, Greatest
 
 from .models import MeasureQuerySet, TaggedMeasure
 
-# How similar a word of the title or summary must be to the query to count as a typo of
-# it; 0.5 lets "Digitalisirung" find "Digitalisierung" but not "Dialog".
+# How similar a word of the code, title, summary or description must be to the query to
+# count as a typo of it; 0.5 lets "Digitalisirung" find "Digitalisierung" but not "Dialog".
 TRIGRAM_THRESHOLD = 0.5
 
 
@@ -42,6 +42,7 @@ def _tag_names():
             .values("names")
         ),
         Value(""),
+        output_field=TextField(),
     )
 
 
@@ -59,6 +60,7 @@ def _search_postgresql(measures, query):
         TrigramWordSimilarity(query, "title"),
         TrigramWordSimilarity(query, "summary"),
         TrigramWordSimilarity(query, "code"),
+        TrigramWordSimilarity(query, "description"),
     )
     return (
         measures.annotate(

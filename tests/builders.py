@@ -82,3 +82,51 @@ def make_update(measure: Measure, **overrides) -> StatusUpdate:
         "note": "Stand erfasst.",
     }
     return StatusUpdate.objects.create(**(values | overrides))
+
+
+def make_world(measure_count: int, *, substrategy=None) -> dict:
+    """A published Teilstrategie with goals, one Handlungsfeld and `measure_count` measures,
+    each with updates, a milestone, a Kennzahl, a tag, a goal and a dependency."""
+
+    substrategy = substrategy or make_substrategy(slug="smart-city", code="SC", name="Smart City")
+    principle = make_principle()
+    parent = make_goal(substrategy=substrategy)
+    goal = make_goal(parent=parent)
+    goal.principles.add(principle)
+    field = make_field(substrategy=substrategy, code="SC-1", slug="daten")
+    field.goals.add(parent, goal)
+    unit = make_unit()
+    world = {"substrategy": substrategy, "goal": goal, "field": field, "unit": unit}
+    world["measures"] = add_measures(world, measure_count)
+    return world
+
+
+def add_measures(world: dict, count: int) -> list:
+    from measures.models import Indicator, Milestone
+
+    field, unit, goal = world["field"], world["unit"], world["goal"]
+    start = field.measures.count()
+    created = []
+    for i in range(start + 1, start + count + 1):
+        measure = make_measure(
+            field_of_action=field,
+            lead_unit=unit,
+            code=f"{field.code}.{i}",
+            status="umsetzung",
+            progress=i % 100,
+            start_date=datetime.date(2025, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+        )
+        measure.goals.add(goal)
+        measure.tags.add("Daten", f"Thema {i % 3}")
+        make_update(measure, date=datetime.date(2025, 6, 1), progress=0)
+        make_update(measure, date=datetime.date(2026, 6, 1))
+        Milestone.objects.create(measure=measure, title="Start", due_date=datetime.date(2025, 3, 1))
+        Indicator.objects.create(
+            measure=measure, name="Nutzung", baseline=0, target=100, current=40,
+            as_of=datetime.date(2026, 6, 1),
+        )  # fmt: skip
+        if created:
+            measure.dependencies.add(created[-1])
+        created.append(measure)
+    return created

@@ -1,0 +1,210 @@
+"""The catalogue: search, filters, sorting, pagination, CSV and bad parameters."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from measures.models import Measure
+from tests.builders import make_field, make_measure, make_substrategy, make_unit, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(response):
+    return [m.code for m in response.context["measures"]]
+
+
+@pytest.fixture
+def catalogue():
+    smart = make_substrategy(slug="smart-city", code="SC", name="Smart City")
+    egov = make_substrategy(slug="e-government", code="EG", name="E-Government")
+    mobility = make_field(substrategy=smart, code="SC-3", slug="mobilitaet")
+    online = make_field(substrategy=egov, code="EG-1", slug="online-dienste")
+    school = make_unit(slug="schule", name="Schule und Sport")
+    citizens = make_unit(slug="buergerservice", name="Bürgerservice")
+    bus = make_measure(
+        field_of_action=mobility, code="SC-3.1", title="Autonomer Bus", status="abgeschlossen",
+        progress=100, priority="hoch", lead_unit=school,
+        start_date=datetime.date(2021, 1, 1), end_date=datetime.date(2023, 12, 31),
+        summary="Ein Bus fährt ohne Fahrer.",
+    )  # fmt: skip
+    portal = make_measure(
+        field_of_action=online, code="EG-1.1", title="Serviceportal", status="umsetzung",
+        progress=60, priority="hoch", lead_unit=citizens,
+        start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2026, 12, 31),
+        summary="Anträge an die Verwaltung online stellen.",
+        description="Die Digitalisierung der Verwaltung macht Wege ins Rathaus überflüssig.",
+    )  # fmt: skip
+    akte = make_measure(
+        field_of_action=online, code="EG-1.2", title="E-Akte", status="geplant",
+        progress=0, priority="niedrig", lead_unit=citizens,
+        start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2028, 12, 31),
+        summary="Akten werden elektronisch geführt.",
+    )  # fmt: skip
+    portal.tags.add("OZG")
+    akte.tags.add("OZG", "Papierlos")
+    return {"bus": bus, "portal": portal, "akte": akte}
+
+
+def test_without_parameters_lists_all_published_by_code(client, catalogue):
+    make_measure(field_of_action=catalogue["bus"].field_of_action, code="SC-3.9",
+                 is_published=False)  # fmt: skip
+    response = client.get("/massnahmen/")
+    assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
+    assert "3 Maßnahmen" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("teilstrategie=e-government", ["EG-1.1", "EG-1.2"]),
+        ("handlungsfeld=mobilitaet", ["SC-3.1"]),
+        ("status=umsetzung", ["EG-1.1"]),
+        ("prioritaet=hoch", ["EG-1.1", "SC-3.1"]),
+        ("einheit=buergerservice", ["EG-1.1", "EG-1.2"]),
+        ("schlagwort=papierlos", ["EG-1.2"]),
+        ("schlagwort=ozg&prioritaet=niedrig", ["EG-1.2"]),
+        ("zeitraum=2022", ["EG-1.1", "SC-3.1"]),
+        ("zeitraum=2027", ["EG-1.2"]),
+        ("sortierung=ende", ["SC-3.1", "EG-1.1", "EG-1.2"]),
+        ("sortierung=status", ["EG-1.2", "EG-1.1", "SC-3.1"]),
+    ],
+)
+def test_filters_and_sorting_select_exactly(client, catalogue, query, expected):
+    assert codes(client.get(f"/massnahmen/?{query}")) == expected
+
+
+def test_sorting_by_last_update_puts_the_latest_first(client, catalogue):
+    from tests.builders import make_update
+
+    make_update(catalogue["akte"], date=datetime.date(2026, 10, 1))
+    make_update(catalogue["bus"], date=datetime.date(2025, 1, 1))
+    assert codes(client.get("/massnahmen/?sortierung=aktualisiert"))[:2] == ["EG-1.2", "SC-3.1"]
+
+
+def test_search_finds_words_in_title_summary_tags_and_unit(client, catalogue):
+    assert codes(client.get("/massnahmen/?q=bus")) == ["SC-3.1"]
+    assert codes(client.get("/massnahmen/?q=Papierlos")) == ["EG-1.2"]
+    assert "EG-1.1" in codes(client.get("/massnahmen/?q=Bürgerservice"))
+    assert "SC-3.1" in codes(client.get("/massnahmen/?q=SC-3.1"))
+
+
+def test_empty_result_says_so(client, catalogue):
+    response = client.get("/massnahmen/?q=Raumfahrt")
+    assert codes(response) == []
+    assert "Keine Maßnahme passt zu Ihrer Suche" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_finds_inflected_forms(client, catalogue):
+    found = codes(client.get("/massnahmen/?q=Verwaltungen"))
+    assert found[0] == "EG-1.1"
+    assert "SC-3.1" not in found
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_survives_typos(client, catalogue):
+    assert codes(client.get("/massnahmen/?q=Digitalisirung")) == ["EG-1.1"]
+    assert codes(client.get("/massnahmen/?q=Servicportal")) == ["EG-1.1"]
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_ranks_title_above_description(client, catalogue):
+    make_measure(
+        field_of_action=catalogue["portal"].field_of_action, code="EG-1.3",
+        title="Bus-Fahrplan im Portal", summary="Kurz.",
+    )  # fmt: skip
+    assert codes(client.get("/massnahmen/?q=Bus"))[:2] in (
+        ["SC-3.1", "EG-1.3"],
+        ["EG-1.3", "SC-3.1"],
+    )
+
+
+def test_invalid_parameters_are_dropped_with_a_visible_notice(client, catalogue):
+    response = client.get("/massnahmen/?status=erledigt&farbe=rot&handlungsfeld=nix&seite=abc")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "„farbe“ wurde ignoriert" in page
+    assert "Der Wert für „Status“ ist ungültig" in page
+    assert "Der Wert für „Handlungsfeld“ ist ungültig" in page
+    assert "Seitenzahl ist ungültig" in page
+    assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
+
+
+def test_pagination_has_20_per_page_and_keeps_the_filters(client):
+    world = make_world(45)
+    first = client.get("/massnahmen/?status=umsetzung")
+    assert len(first.context["measures"]) == 20
+    page = first.content.decode()
+    assert "Seite 1 von 3" in page
+    assert 'href="?status=umsetzung&amp;seite=2"' in page
+    last = client.get("/massnahmen/?status=umsetzung&seite=3")
+    assert len(last.context["measures"]) == 5
+    beyond = client.get("/massnahmen/?status=umsetzung&seite=9")
+    assert "Seite 9 gibt es nicht" in beyond.content.decode()
+    assert beyond.context["page"].number == 3
+    assert world
+
+
+def test_csv_download_holds_the_filtered_list(client, catalogue):
+    response = client.get("/massnahmen/export.csv?teilstrategie=e-government")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Code"] for row in rows] == ["EG-1.1", "EG-1.2"]
+    assert rows[0]["Federführung"] == "Bürgerservice"
+    assert rows[1]["Schlagwörter"] == "OZG, Papierlos"
+
+
+PARAMETERS = ["q", "teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
+              "schlagwort", "zeitraum", "sortierung", "seite", "x"]  # fmt: skip
+
+
+class CatalogueFuzzTest(TestCase):
+    """Whatever the query string, the catalogue answers 200 (with notices), never 5xx."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_world(3)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.dictionaries(
+            st.sampled_from(PARAMETERS),
+            st.one_of(
+                st.text(max_size=40),
+                st.sampled_from(
+                    [
+                        "0",
+                        "-1",
+                        "99999999999999999999",
+                        "2026",
+                        "smart-city",
+                        "umsetzung",
+                        "daten",
+                        "relevanz",
+                        "%00",
+                        "' OR 1=1 --",
+                    ]
+                ),
+            ),  # fmt: skip
+            max_size=6,
+        )
+    )
+    def test_any_parameters_never_give_a_server_error(self, params):
+        params = {k: v.replace("\x00", "") for k, v in params.items()}
+        for path in ("/massnahmen/", "/massnahmen/export.csv"):
+            response = self.client.get(path, params)
+            self.assertEqual(response.status_code, 200, (path, params))
+
+
+def test_measure_model_matches_the_catalogue_count(client, catalogue):
+    assert client.get("/massnahmen/").context["page"].paginator.count == (
+        Measure.objects.published().count()
+    )
