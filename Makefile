@@ -44,7 +44,6 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
-	$(TEST_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

@@ -1,5 +1,13 @@
 import pytest
+from django.core.management import call_command
 from django.db import connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    """Pages link hashed static files from the manifest, as in production; collect them
+    once per run so tests see the current CSS and fonts."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def pytest_collection_modifyitems(config, items):

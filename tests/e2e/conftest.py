@@ -1,0 +1,77 @@
+"""Browser tests: Playwright driving the system's Chromium against the live test server."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.test.testcases import LiveServerThread
+from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API runs an event loop in the test thread; the test's own database
+# work (setting up data) happens there too and is safe, as nothing else runs in it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium fehlt: apt-get install chromium (CI installiert es in .ci/run).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def _through(handler):
+    return handler
+
+
+@pytest.fixture(scope="session")
+def portal_server(django_db_setup, collected_static_files):
+    """The live server as production runs it: static files come through WhiteNoise from
+    the collected, hashed files, not from Django's development finders."""
+    server = LiveServer("localhost", start=False)
+    server.thread = LiveServerThread(
+        "localhost",
+        static_handler=_through,
+        connections_override=server.thread.connections_override,
+    )
+    server.thread.daemon = True
+    server._live_server_modified_settings.enable()
+    server.start()
+    yield server
+    server.stop()
+    server._live_server_modified_settings.disable()
+
+
+@pytest.fixture
+def seeded_server(portal_server, transactional_db):
+    call_command("load_seed", verbosity=0)
+    return portal_server
+
+
+@pytest.fixture
+def page_at(browser):
+    """Opens pages at a given viewport width; closes them after the test."""
+    contexts = []
+
+    def open_page(width):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,133 @@
+"""Every page type in real Chromium at 320 px and 1280 px: axe finds no WCAG 2.1 AA
+violation, nothing scrolls sideways at 320 px, the skip link works, and the keyboard
+reaches every link and control with a visible focus."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from measures.models import FieldOfAction, Measure
+from strategy.models import Goal
+
+pytestmark = pytest.mark.e2e
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = [320, 1280]
+
+PAGES = {
+    "start": lambda: "/",
+    "leitbild": lambda: "/leitbild/",
+    "teilstrategie": lambda: "/smart-city/",
+    "handlungsfeld-liste": lambda: "/handlungsfelder/",
+    "handlungsfeld": lambda: FieldOfAction.objects.published().first().get_absolute_url(),
+    "ziel": lambda: Goal.objects.published().strategic().first().get_absolute_url(),
+    "steckbrief": lambda: (
+        Measure.objects.published()
+        .filter(indicators__isnull=False, milestones__isnull=False)
+        .first()
+        .get_absolute_url()
+    ),
+    "katalog": lambda: "/massnahmen/?q=Daten",
+    "katalog-leer": lambda: "/massnahmen/?q=Raumfahrtbahnhof",
+    "katalog-hinweise": lambda: "/massnahmen/?status=unbekannt&seite=99",
+    "umsetzungsstand": lambda: "/umsetzungsstand/",
+    "schlagwoerter": lambda: "/schlagworte/",
+    "downloads": lambda: "/downloads/",
+    "daten": lambda: "/daten/",
+    "barrierefreiheit": lambda: "/barrierefreiheit/",
+    "barriere-melden": lambda: "/barriere-melden/",
+    "leichte-sprache": lambda: "/leichte-sprache/",
+    "gebaerdensprache": lambda: "/gebaerdensprache/",
+    "impressum": lambda: "/impressum/",
+    "datenschutz": lambda: "/datenschutz/",
+    "404": lambda: "/gibt-es-nicht/",
+}
+
+axe = Axe()
+
+# Elements reaching past the right edge, outside boxes that scroll on their own.
+WIDE_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > width + 0.5 && !el.closest('.scroll'))
+    .slice(0, 5)
+    .map(el => el.tagName + '.' + el.className + ': ' + (el.textContent || '').trim().slice(0, 30));
+}"""
+
+
+def describe(violations):
+    return "\n".join(
+        f"{v['id']}: {v['help']} – {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_accessible_at_both_widths(name, seeded_server, page_at):
+    url = seeded_server.url + PAGES[name]()
+    for width in WIDTHS:
+        page = page_at(width)
+        page.goto(url)
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = results.response["violations"]
+        assert not violations, f"{name} bei {width} px:\n{describe(violations)}"
+        if width == 320:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, (
+                f"{name} scrollt bei 320 px um {overflow} px seitlich: {page.evaluate(WIDE_SCRIPT)}"
+            )
+
+
+@pytest.mark.parametrize("name", ["start", "steckbrief", "katalog"])
+def test_skip_link_moves_focus_to_the_content(name, seeded_server, page_at):
+    page = page_at(1280)
+    page.goto(seeded_server.url + PAGES[name]())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhalt"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('inhalt').contains(document.activeElement)")
+
+
+FOCUS_SCRIPT = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const visible = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow !== 'none';
+  return {tag: el.tagName, text: (el.textContent || el.name || '').trim().slice(0, 40),
+          key: el.tagName + '|' + (el.getAttribute('href') || el.name || el.id) + '|'
+               + Math.round(el.getBoundingClientRect().top + window.scrollY),
+          visible};
+}"""
+
+FOCUSABLE_SCRIPT = """() => [...document.querySelectorAll(
+  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
+)].filter(el => el.offsetParent !== null || el === document.activeElement).length"""
+
+
+@pytest.mark.parametrize(
+    "name", ["start", "teilstrategie", "steckbrief", "katalog", "umsetzungsstand"]
+)
+def test_keyboard_reaches_every_control_with_visible_focus(name, seeded_server, page_at):
+    page = page_at(1280)
+    page.goto(seeded_server.url + PAGES[name]())
+    expected = page.evaluate(FOCUSABLE_SCRIPT)
+    reached, invisible = set(), []
+    for _ in range(expected + 5):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_SCRIPT)
+        if state["tag"] == "BODY":
+            break
+        reached.add(state["key"])
+        if not state["visible"]:
+            invisible.append(state["text"])
+    assert not invisible, f"ohne sichtbaren Fokus: {invisible[:5]}"
+    assert len(reached) >= expected - 1, (len(reached), expected)
