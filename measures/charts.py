@@ -6,6 +6,7 @@ bar is labelled with text, so colour is never the only carrier of meaning.
 """
 
 import datetime
+import textwrap
 
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -29,7 +30,8 @@ GRID = "#c9d3dc"
 def _svg(width, height, title, body, desc=""):
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-labelledby="{}-t" xmlns="http://www.w3.org/2000/svg" font-family="inherit">'
+        'aria-labelledby="{}-t" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="&#39;Source Sans 3&#39;, sans-serif">'
         '<title id="{}-t">{}</title>{}{}</svg>',
         width,
         height,
@@ -185,3 +187,131 @@ def legend(statuses) -> SafeString:
         'fill="{}"/></svg> {}</li>',
         ((STATUS_COLOURS[s], s.label) for s in statuses),
     )
+
+
+def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
+    """The Architektur of a Teilstrategie as a drawing for print: the Leitbild as roof,
+    the übergeordnete Ziele beneath, the Handlungsfelder as pillars holding their
+    measures, each measure box coloured by status and labelled with its code."""
+    width, gap = 720, 8
+    columns = max(len(fields), 1)
+    pillar_w = (width - gap * (columns - 1)) / columns
+    roof_h, goal_line = 100, 16
+    goals_h = 18 + goal_line * len(goals)
+    top = roof_h + goals_h + 10
+    title_lines = max((len(_wrap(f.name, pillar_w / 6.2)) for f in fields), default=1)
+    head_h = 22 + 12 * title_lines
+    measure_h = 18
+    tallest = max((len(f.measures.all()) for f in fields), default=0)
+    height = top + head_h + measure_h * tallest + 24
+    parts = [
+        format_html(
+            '<polygon points="0,{} {},0 {},{} {},{} 0,{}" fill="#004a75"/>'
+            '<text x="{}" y="36" text-anchor="middle" fill="#ffffff" font-size="15" '
+            'font-weight="bold">Leitbild „Iserlohn digital“</text>',
+            roof_h,
+            width / 2,
+            width,
+            roof_h,
+            width,
+            roof_h,
+            roof_h,
+            width / 2,
+        )  # fmt: skip
+    ]
+    for i, principle in enumerate(principles):
+        # Two columns of Leitsätze under the ridge, inside the roof's wide lower part.
+        x = width * (0.3 if i % 2 == 0 else 0.7)
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" fill="#ffffff" font-size="10">'
+                "{}. {}</text>",
+                x,
+                62 + (i // 2) * 18,
+                principle.number,
+                _shorten(principle.title, 48),
+            )  # fmt: skip
+        )
+    parts.append(
+        format_html(
+            '<rect x="0" y="{}" width="{}" height="{}" fill="#f1f5f8" stroke="#c9d3dc"/>'
+            '<text x="8" y="{}" font-size="10" font-weight="bold" fill="{}">'
+            "Übergeordnete Ziele</text>",
+            roof_h,
+            width,
+            goals_h,
+            roof_h + 13,
+            TEXT,
+        )  # fmt: skip
+    )
+    for i, goal in enumerate(goals):
+        parts.append(
+            format_html(
+                '<text x="8" y="{}" font-size="9.5" fill="{}">{} {}</text>',
+                roof_h + 28 + i * goal_line,
+                TEXT,
+                goal.code,
+                _shorten(goal.title, 120),
+            )  # fmt: skip
+        )
+    for column, field in enumerate(fields):
+        x = column * (pillar_w + gap)
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" stroke="#004a75" '
+                'stroke-width="1.5"/><rect x="{}" y="{}" width="{}" height="5" fill="#004a75"/>'
+                '<text x="{}" y="{}" font-size="10" font-weight="bold" fill="{}">{}</text>',
+                x,
+                top,
+                pillar_w,
+                height - top - 10,
+                x,
+                top,
+                pillar_w,
+                x + 5,
+                top + 18,
+                TEXT,
+                field.code,
+            )  # fmt: skip
+        )
+        for line_no, line in enumerate(_wrap(field.name, pillar_w / 6.2)):
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="9" fill="{}">{}</text>',
+                    x + 5,
+                    top + 30 + 12 * line_no,
+                    TEXT,
+                    line,
+                )  # fmt: skip
+            )
+        for row, measure in enumerate(field.measures.all()):
+            y = top + head_h + row * measure_h
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                    '<text x="{}" y="{}" font-size="8.5" fill="#ffffff">{} {}</text>',
+                    x + 4,
+                    y,
+                    pillar_w - 8,
+                    measure_h - 3,
+                    STATUS_COLOURS.get(measure.status, TEXT),
+                    x + 8,
+                    y + 11,
+                    measure.code,
+                    _shorten(measure.get_status_display(), 18),
+                )  # fmt: skip
+            )
+    parts.append(
+        format_html('<rect x="0" y="{}" width="{}" height="8" fill="#00324f"/>', height - 8, width)
+    )
+    measure_count = sum(len(f.measures.all()) for f in fields)
+    title = (
+        f"{substrategy.name}-Architektur: Leitbild als Dach, {len(goals)} übergeordnete Ziele, "
+        f"{len(fields)} Handlungsfelder als Säulen mit {measure_count} Maßnahmen und ihrem "
+        "Status. Die Maßnahmen stehen mit Status auch in der Übersicht im Text."
+    )
+    return _svg(width, height, title, mark_safe("".join(parts)))
+
+
+def _wrap(text, width):
+    return textwrap.wrap(str(text), max(int(width), 8)) or [""]

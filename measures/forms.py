@@ -157,3 +157,47 @@ def _flat(choices):
         else:
             flat[key] = label
     return flat
+
+
+class ReportForm(forms.Form):
+    """Parameters of the Sachstandsbericht: Stichtag and the date changes are listed from."""
+
+    stichtag = forms.DateField(
+        label="Stichtag",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Bitte ein Datum im Format JJJJ-MM-TT angeben."},
+    )
+    seit = forms.DateField(
+        label="Änderungen seit",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Bitte ein Datum im Format JJJJ-MM-TT angeben."},
+    )
+
+    @staticmethod
+    def default_since(stichtag):
+        """Three months before the Stichtag: the usual span between two reports."""
+        month = stichtag.month - 3
+        year = stichtag.year + (month - 1) // 12
+        return stichtag.replace(year=year, month=(month - 1) % 12 + 1, day=min(stichtag.day, 28))
+
+    def clean_stichtag(self):
+        stichtag = self.cleaned_data["stichtag"] or timezone.localdate()
+        if stichtag > timezone.localdate():
+            raise forms.ValidationError("Der Stichtag darf nicht in der Zukunft liegen.")
+        if stichtag.year < 2020:
+            raise forms.ValidationError(
+                "Die Strategie gibt es seit 2020; bitte einen späteren Stichtag wählen."
+            )
+        return stichtag
+
+    def clean(self):
+        data = super().clean()
+        stichtag = data.get("stichtag")
+        if stichtag and not self.errors.get("seit"):
+            seit = data.get("seit") or self.default_since(stichtag)
+            if seit > stichtag:
+                self.add_error("seit", "„Änderungen seit“ muss vor dem Stichtag liegen.")
+            data["seit"] = seit
+        return data

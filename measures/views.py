@@ -7,12 +7,14 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from strategy.models import Goal, SubStrategy
+from strategy.models import ContentVersion, Goal, SubStrategy
 
-from . import charts
-from .forms import CatalogueForm
+from . import charts, publications
+from .forms import CatalogueForm, ReportForm
 from .models import CLOSED_STATUSES, FieldOfAction, Measure, Status, StatusUpdate, Tag
 
 PAGE_SIZE = 20
@@ -274,4 +276,85 @@ def _published_in_substrategy():
     return Q(
         fields_of_action__is_published=True,
         fields_of_action__measures__is_published=True,
+    )
+
+
+# PDF publications ---------------------------------------------------------------------
+
+
+def _pdf_response(rendered):
+    response = HttpResponse(rendered.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
+    response["ETag"] = rendered.etag
+    response["Last-Modified"] = http_date(rendered.last_modified.timestamp())
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=None):
+    """Answers 304 to a matching conditional request, else the (cached) PDF."""
+    version = ContentVersion.current()
+    etag = publications.etag_for(publication, version, key)
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=int(version.changed_at.timestamp())
+    )
+    if not_modified is not None:
+        return not_modified
+    rendered = publications.get_pdf(
+        publication, context_factory, key=key, suffix=suffix, day=day, version=version
+    )
+    return _pdf_response(rendered)
+
+
+@require_GET
+def brochure_pdf(request):
+    return _serve_pdf(request, publications.BROCHURE, publications.brochure_context)
+
+
+@require_GET
+def strategy_pdf(request):
+    return _serve_pdf(request, publications.STRATEGY, publications.strategy_context)
+
+
+@require_GET
+def report_pdf(request):
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "measures/report_error.html", {"form": form}, status=400)
+    stichtag, seit = form.cleaned_data["stichtag"], form.cleaned_data["seit"]
+    return _serve_pdf(
+        request,
+        publications.REPORT,
+        lambda: publications.report_context(stichtag, seit),
+        key=publications.report_key(stichtag, seit),
+        day=stichtag,
+    )
+
+
+@require_GET
+def measure_pdf(request, code):
+    measure = get_object_or_404(publications.steckbrief_measures(), code=code)
+    return _serve_pdf(
+        request,
+        publications.STECKBRIEF,
+        lambda: publications.steckbrief_context(measure),
+        **publications.steckbrief_options(measure),
+    )
+
+
+@require_GET
+def measure_list_pdf(request):
+    form, measures = _catalogue(request)
+    if form.errors:
+        return render(request, "measures/report_error.html", {"form": form}, status=400)
+    query = _clean_query(form)
+    return _serve_pdf(
+        request,
+        publications.LIST,
+        lambda: publications.list_context(
+            measures.select_related("field_of_action__substrategy"),
+            form.active_filters(),
+            form.cleaned_data.get("q", ""),
+        ),
+        key=query.urlencode(),
     )

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = "Strategie"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

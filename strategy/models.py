@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -189,3 +190,38 @@ class Goal(models.Model):
             raise ValidationError(
                 {"parent": "Das übergeordnete Ziel gehört zu einer anderen Teilstrategie."}
             )
+
+
+class ContentVersion(models.Model):
+    """A single row whose number rises with every change to the content.
+
+    Caches of pages and PDFs are keyed by it; as it lives in the database, every app
+    server sees a change at once.
+    """
+
+    number = models.PositiveBigIntegerField("Version", default=1)
+    changed_at = models.DateTimeField("geändert am", default=timezone.now)
+
+    class Meta:
+        verbose_name = "Inhaltsversion"
+        verbose_name_plural = "Inhaltsversion"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} vom {timezone.localtime(self.changed_at):%d.%m.%Y %H:%M}"
+
+    @classmethod
+    def current(cls) -> "ContentVersion":
+        version, _ = cls.objects.get_or_create(pk=1)
+        return version
+
+    @classmethod
+    def bump(cls) -> None:
+        """Mark the content as changed."""
+        updated = cls.objects.filter(pk=1).update(
+            number=models.F("number") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.get_or_create(pk=1)

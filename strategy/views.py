@@ -2,11 +2,14 @@ from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from measures import publications
+from measures.forms import ReportForm
 from measures.models import FieldOfAction, Measure, Status
 
-from .models import Goal, Principle, SubStrategy
+from .models import ContentVersion, Goal, Principle, SubStrategy
 
 # Pages required by law whose content follows in their own piece of work; until then each
 # says what it will hold.
@@ -107,7 +110,37 @@ def goal_detail(request, code):
 
 @require_GET
 def downloads(request):
-    return render(request, "strategy/downloads.html")
+    """The publications with size and Stand; renders those not yet cached for this Stand."""
+    version = ContentVersion.current()
+    today = timezone.localdate()
+    since = ReportForm.default_since(today)
+    report_url = reverse("measures:report-pdf")
+    entries = [
+        (publications.BROCHURE, reverse("measures:brochure-pdf"),
+         publications.brochure_context, "", None),
+        (publications.STRATEGY, reverse("measures:strategy-pdf"),
+         publications.strategy_context, "", None),
+        (publications.REPORT, f"{report_url}?stichtag={today}&seit={since}",
+         lambda: publications.report_context(today, since),
+         publications.report_key(today, since), today),
+    ]  # fmt: skip
+    items = []
+    for publication, url, factory, key, day in entries:
+        rendered = publications.get_pdf(publication, factory, key=key, day=day, version=version)
+        items.append(
+            {
+                "publication": publication,
+                "url": url,
+                "filename": rendered.filename,
+                "size": len(rendered.content),
+                "stand": rendered.stand,
+            }
+        )
+    return render(
+        request,
+        "strategy/downloads.html",
+        {"items": items, "report_form": ReportForm(initial={"stichtag": today, "seit": since})},
+    )
 
 
 @require_GET

@@ -8,6 +8,7 @@ Verwaltungsleistungen it brings online.
 
 from .fields import FieldOfAction
 from .measures import (
+    ACTIVE_STATUSES,
     CLOSED_STATUSES,
     Measure,
     MeasureQuerySet,
@@ -20,6 +21,7 @@ from .progress import Indicator, Milestone, OnlineService, StatusUpdate
 from .units import OrganisationalUnit
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "CLOSED_STATUSES",
     "FieldOfAction",
     "Indicator",

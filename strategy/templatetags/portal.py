@@ -54,3 +54,17 @@ def breadcrumbs(*items):
     *pairs, current = items
     crumbs = list(zip(pairs[::2], pairs[1::2], strict=True))
     return {"crumbs": [*crumbs, (None, current)]}
+
+
+@register.filter
+def css_string(text):
+    """Text for a quoted CSS string inside <style> (e.g. a PDF's running header)."""
+    escaped = (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("<", "\\3c ")
+        .replace("\n", " ")
+        .replace("\r", " ")
+    )
+    return mark_safe(escaped)  # noqa: S308 – quotes, backslashes and "<" are escaped above

@@ -1,0 +1,67 @@
+"""PDF rendering: a template and its context in, tagged PDF/UA-1 bytes out.
+
+Views and commands only wrap `render_pdf`. Stylesheets, fonts and images are read from the
+static files on disk; the renderer never fetches anything over the network, not even
+from this site.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Relative links in the templates resolve against this address; the fetcher below maps
+# its static paths to files and refuses everything else.
+BASE_URL = "https://pdf.invalid/"
+
+
+class StaticFileFetcher(URLFetcher):
+    """Serves /static/… from the collected (or, in development, the source) static files
+    and refuses every other URL, so a PDF can never trigger a network request."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL:
+            raise ValueError(f"Externe Adresse im PDF nicht erlaubt: {url}")
+        path = unquote(parts.path)
+        if not path.startswith(settings.STATIC_URL):
+            raise ValueError(f"Nur statische Dateien dürfen ins PDF: {url}")
+        file = _static_file(path.removeprefix(settings.STATIC_URL))
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, file.read_bytes(), headers={"Content-Type": content_type})
+
+
+def _static_file(name: str) -> Path:
+    root = Path(settings.STATIC_ROOT).resolve()
+    collected = (root / name).resolve()
+    if collected.is_relative_to(root) and collected.is_file():
+        return collected
+    found = finders.find(name)
+    if not found:
+        raise FileNotFoundError(name)
+    return Path(found)
+
+
+def static_url(name: str) -> str:
+    """The URL of a static file as the PDF templates reference it."""
+    return staticfiles_storage.url(name)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template to a tagged PDF/UA-1 document in German.
+
+    The template sets the document's language (`<html lang="de">`), its title (shown by
+    the PDF reader instead of the file name) and its metadata (`<meta name="author">`,
+    `description`, `keywords`); headings become bookmarks.
+    """
+    html = render_to_string(template_name, context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
+    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from measures import publications
+from measures.forms import ReportForm
+
+
+class Command(BaseCommand):
+    help = (
+        "Schreibt alle Veröffentlichungen als PDF in einen Ordner: Kurzbroschüre, "
+        "Digitalisierungsstrategie, Sachstandsbericht und den Steckbrief jeder Maßnahme."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="Zielordner; wird angelegt, falls nötig.")
+        parser.add_argument(
+            "--ohne-steckbriefe", action="store_true", help="Nur die drei Hauptdokumente."
+        )
+
+    def handle(self, folder, ohne_steckbriefe=False, **options):
+        target = Path(folder)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"Ordner {target} lässt sich nicht anlegen: {error}") from error
+        today = timezone.localdate()
+        since = ReportForm.default_since(today)
+        jobs = [
+            (publications.BROCHURE, publications.brochure_context, {}),
+            (publications.STRATEGY, publications.strategy_context, {}),
+            (
+                publications.REPORT,
+                lambda: publications.report_context(today, since),
+                {"key": publications.report_key(today, since), "day": today},
+            ),
+        ]
+        if not ohne_steckbriefe:
+            for measure in publications.steckbrief_measures():
+                jobs.append(
+                    (
+                        publications.STECKBRIEF,
+                        lambda measure=measure: publications.steckbrief_context(measure),
+                        publications.steckbrief_options(measure),
+                    )
+                )
+        for number, (publication, factory, options_) in enumerate(jobs, start=1):
+            rendered = publications.get_pdf(publication, factory, **options_)
+            path = target / rendered.filename
+            path.write_bytes(rendered.content)
+            self.stdout.write(
+                f"[{number}/{len(jobs)}] {path} ({filesizeformat(len(rendered.content))})"
+            )
+        self.stdout.write(self.style.SUCCESS(f"{len(jobs)} Dokumente in {target} geschrieben."))
