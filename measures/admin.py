@@ -106,6 +106,15 @@ class MeasureAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, StatusUpdate) and instance.author_id is None:
+                instance.author = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(admin.ModelAdmin):
@@ -116,6 +125,11 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["measure", "author"]
     readonly_fields = ["author", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Milestone)

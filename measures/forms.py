@@ -76,8 +76,16 @@ class CatalogueForm(forms.Form):
             data,
             substrategies=list(SubStrategy.objects.all()),
             fields_of_action=list(FieldOfAction.objects.published()),
-            units=list(OrganisationalUnit.objects.filter(measures__isnull=False).distinct()),
-            tags=list(Tag.objects.filter(tagged_measures__isnull=False).distinct()),
+            units=list(
+                OrganisationalUnit.objects.filter(measures__in=Measure.objects.published())
+                .distinct()
+                .order_by("name")
+            ),
+            tags=list(
+                Tag.objects.filter(tagged_measures__content_object__in=Measure.objects.published())
+                .distinct()
+                .order_by("name")
+            ),
         )
 
     def clean_q(self):

@@ -2,8 +2,8 @@
 
 On PostgreSQL the search uses the `german` text search configuration (so "Verwaltungen"
 finds "Verwaltung"), ranks by weighted fields and tolerates typos through trigram word
-similarity (pg_trgm). SQLite has neither; there every word of the query must occur,
-case-insensitively, in one of the searched fields.
+similarity (pg_trgm). SQLite has neither; there every word of the query must occur, case-folded
+(so "BÜRGER" finds "Bürger"), in one of the searched fields.
 """
 
 from django.contrib.postgres.search import (
@@ -13,7 +13,17 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import F, FloatField, OuterRef, Q, StringAgg, Subquery, TextField, Value
+from django.db.models import (
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Greatest
 
 from .models import MeasureQuerySet, TaggedMeasure
@@ -88,7 +98,10 @@ def _search_plain(measures, query):
         _tag_names(),
         output_field=TextField(),
     )
-    measures = measures.annotate(search_text=haystack)
-    for word in query.split():
-        measures = measures.filter(search_text__icontains=word)
+    # casefold() is registered for SQLite connections in MeasuresConfig.
+    measures = measures.annotate(
+        search_text=Func(haystack, function="casefold", output_field=TextField())
+    )
+    for word in query.casefold().split():
+        measures = measures.filter(search_text__contains=word)
     return measures.annotate(relevance=Value(1.0, output_field=FloatField()))

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import converters, views
+
+register_converter(converters.MeasureCodeConverter, "measure_code")
+register_converter(converters.TagSlugConverter, "tag_slug")
 
 app_name = "measures"
 
@@ -10,12 +13,12 @@ urlpatterns = [
     path("massnahmen/", views.measure_list, name="measure-list"),
     path("massnahmen/export.csv", views.measure_csv, name="measure-csv"),
     path("massnahmen/export.pdf", views.measure_list_pdf, name="measure-list-pdf"),
-    path("massnahmen/<str:code>/", views.measure_detail, name="measure-detail"),
-    path("massnahmen/<str:code>/steckbrief.pdf", views.measure_pdf, name="measure-pdf"),
+    path("massnahmen/<measure_code:code>/", views.measure_detail, name="measure-detail"),
+    path("massnahmen/<measure_code:code>/steckbrief.pdf", views.measure_pdf, name="measure-pdf"),
     path("downloads/kurzbroschuere.pdf", views.brochure_pdf, name="brochure-pdf"),
     path("downloads/digitalisierungsstrategie.pdf", views.strategy_pdf, name="strategy-pdf"),
     path("downloads/sachstandsbericht.pdf", views.report_pdf, name="report-pdf"),
     path("umsetzungsstand/", views.dashboard, name="dashboard"),
     path("schlagworte/", views.tag_list, name="tag-list"),
-    path("schlagworte/<str:slug>/", views.tag_detail, name="tag-detail"),
+    path("schlagworte/<tag_slug:slug>/", views.tag_detail, name="tag-detail"),
 ]

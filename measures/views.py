@@ -15,7 +15,7 @@ from strategy.models import ContentVersion, Goal, SubStrategy
 
 from . import charts, publications
 from .forms import CatalogueForm, ReportForm
-from .models import CLOSED_STATUSES, FieldOfAction, Measure, Status, StatusUpdate, Tag
+from .models import FieldOfAction, Measure, Status, StatusUpdate, Tag
 
 PAGE_SIZE = 20
 
@@ -46,7 +46,7 @@ def field_detail(request, slug):
         "measures/fieldofaction_detail.html",
         {
             "field": field,
-            "goals": field.goals.visible_to(request.user).select_related("parent"),
+            "goals": field.goals.visible_to(request.user),
             "measures": measures,
         },
     )
@@ -63,8 +63,9 @@ def _catalogue(request):
 def _clean_query(form):
     """The query string of the valid parameters only, for links from the results."""
     params = QueryDict(mutable=True)
+    default_sort = "relevanz" if form.cleaned_data.get("q") else "code"
     for name, value in form.cleaned_data.items():
-        if value and not (name == "sortierung" and value in ("code", "relevanz")):
+        if value and not (name == "sortierung" and value == default_sort):
             params[name] = value
     return params
 
@@ -73,7 +74,7 @@ def _clean_query(form):
 def measure_list(request):
     form, measures = _catalogue(request)
     notices = form.notices(request.GET.keys())
-    paginator = Paginator(measures.prefetch_related("tags"), PAGE_SIZE)
+    paginator = Paginator(measures, PAGE_SIZE)
     raw_page = request.GET.get("seite", "1")
     try:
         number = int(raw_page)
@@ -135,8 +136,15 @@ def measure_csv(request):
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for measure in measures:
-        writer.writerow([value(measure) for _, value in CSV_COLUMNS])
+        writer.writerow([_csv_cell(value(measure)) for _, value in CSV_COLUMNS])
     return response
+
+
+def _csv_cell(value):
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
 
 
 @require_GET
@@ -145,7 +153,7 @@ def measure_detail(request, code):
         Measure.objects.visible_to(request.user)
         .select_related("field_of_action__substrategy", "lead_unit")
         .prefetch_related(
-            Prefetch("goals", Goal.objects.visible_to(request.user).select_related("parent")),
+            Prefetch("goals", Goal.objects.visible_to(request.user)),
             Prefetch("dependencies", Measure.objects.visible_to(request.user)),
             Prefetch("dependents", Measure.objects.visible_to(request.user)),
             "tags",
@@ -170,12 +178,19 @@ def measure_detail(request, code):
         key=lambda entry: entry[1],
         reverse=True,
     )
+    updates = list(measure.updates.all())  # newest first
+    status_since = None
+    for update in updates:
+        if update.status != measure.status:
+            break
+        status_since = update.date
     return render(
         request,
         "measures/measure_detail.html",
         {
             "measure": measure,
-            "latest": measure.updates.all()[0] if measure.updates.all() else None,
+            "latest": updates[0] if updates else None,
+            "status_since": status_since,
             "timeline": timeline,
             "related": related,
             "stale_months": round(settings.STALE_AFTER_DAYS / 30.4),
@@ -186,7 +201,13 @@ def measure_detail(request, code):
 @require_GET
 def tag_list(request):
     tags = Tag.objects.annotate(
-        count=Count("tagged_measures", filter=Q(tagged_measures__content_object__is_published=True))
+        count=Count(
+            "tagged_measures",
+            filter=Q(
+                tagged_measures__content_object__is_published=True,
+                tagged_measures__content_object__field_of_action__is_published=True,
+            ),
+        )
     ).filter(count__gt=0)
     return render(request, "measures/tag_list.html", {"tags": tags})
 
@@ -229,8 +250,8 @@ def dashboard(request):
         measure_count=Count("fields_of_action__measures", filter=_published_in_substrategy()),
         progress=Avg("fields_of_action__measures__progress", filter=_published_in_substrategy()),
     ).order_by("position")
-    first = _quarter_start(today.replace(year=today.year - 1))
-    last = _quarter_start(today.replace(year=today.year + 3))
+    quarter = _quarter_start(today)
+    first, last = quarter.replace(year=quarter.year - 1), quarter.replace(year=quarter.year + 3)
     roadmap = list(
         published.open()
         .running_in(first, last)
@@ -264,10 +285,10 @@ def dashboard(request):
             "roadmap": roadmap,
             "roadmap_chart": charts.roadmap_chart(roadmap, first=first, last=last),
             "legend": charts.legend(Status),
+            "stale_days": settings.STALE_AFTER_DAYS,
             "overdue": overdue,
             "stale": stale,
             "recent": recent,
-            "closed_statuses": CLOSED_STATUSES,
         },
     )
 

@@ -6,6 +6,7 @@ strategische Ziele are derived for each of them.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,10 +23,6 @@ class PublishedQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self.all()
         return self.published()
-
-    def drafts(self):
-        """What only staff may see until it is published."""
-        return self.filter(is_published=False)
 
 
 class SlugManager(models.Manager):
@@ -121,7 +118,13 @@ class Goal(models.Model):
         STRATEGIC = "strategisch", "strategisches Ziel"
 
     code = models.CharField(
-        "Code", max_length=20, unique=True, help_text="z. B. „SC-Z1“ oder „SC-Z1.2“."
+        "Code",
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{2,4}-Z\d{1,2}(\.\d{1,2})?$", "Code wie „SC-Z1“ oder „SC-Z1.2“.")
+        ],
+        help_text="z. B. „SC-Z1“ oder „SC-Z1.2“.",
     )
     substrategy = models.ForeignKey(
         SubStrategy,

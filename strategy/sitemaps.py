@@ -5,6 +5,7 @@ from django.urls import reverse
 from measures.models import FieldOfAction, Measure, Tag
 
 from .models import Goal, SubStrategy
+from .views import INFO_PAGES
 
 
 def _latest_change():
@@ -36,8 +37,6 @@ class PageSitemap(Sitemap):
 
 
 class _LatestOfMeasures(Sitemap):
-    measure_path = ""
-
     def lastmod(self, item):
         return item.latest
 
@@ -91,8 +90,19 @@ class MeasureSitemap(Sitemap):
         return item.updated_at
 
 
+class InfoPageSitemap(Sitemap):
+    """Legal and accessibility pages; their text lives in the templates."""
+
+    def items(self):
+        return [f"strategy:{page}" for page in INFO_PAGES]
+
+    def location(self, item):
+        return reverse(item)
+
+
 SITEMAPS = {
     "seiten": PageSitemap,
+    "informationen": InfoPageSitemap,
     "teilstrategien": SubStrategySitemap,
     "ziele": GoalSitemap,
     "handlungsfelder": FieldSitemap,

@@ -1,13 +1,15 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import converters, views
+
+register_converter(converters.GoalCodeConverter, "goal_code")
 
 app_name = "strategy"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("leitbild/", views.leitbild, name="leitbild"),
-    path("ziele/<str:code>/", views.goal_detail, name="goal-detail"),
+    path("ziele/<goal_code:code>/", views.goal_detail, name="goal-detail"),
     path("downloads/", views.downloads, name="downloads"),
     *[path(f"{page}/", views.info_page, {"page": page}, name=page) for page in views.INFO_PAGES],
     # Last: the Teilstrategien live at the top level, /smart-city/ and /e-government/.

@@ -1,5 +1,5 @@
-from django.db.models import Avg, Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,9 @@ def home(request):
         {
             "principles": Principle.objects.all(),
             "substrategies": SubStrategy.objects.annotate(
-                field_count=Count("fields_of_action", distinct=True),
+                field_count=Count(
+                    "fields_of_action", filter=Q(fields_of_action__is_published=True)
+                ),
             ).order_by("position"),
             "total": figures["total"],
             "overall_progress": round(figures["progress"] or 0),
@@ -63,7 +65,7 @@ def substrategy_detail(request, slug):
         .overarching()
         .prefetch_related(Prefetch("children", visible_goals), "principles")
     )
-    measures = Measure.objects.visible_to(request.user).with_last_update().order_by("code")
+    measures = Measure.objects.visible_to(request.user).order_by("code")
     fields = (
         FieldOfAction.objects.visible_to(request.user)
         .in_substrategy(substrategy)
@@ -99,12 +101,15 @@ def goal_detail(request, code):
         ),
         code=code,
     )
+    parent = (
+        goal.parent if goal.parent and (goal.parent.is_published or request.user.is_staff) else None
+    )
     measures = goal.measures.all()
     progress = round(sum(m.progress for m in measures) / len(measures)) if measures else None
     return render(
         request,
         "strategy/goal_detail.html",
-        {"goal": goal, "measures": measures, "progress": progress},
+        {"goal": goal, "parent": parent, "measures": measures, "progress": progress},
     )
 
 
@@ -145,8 +150,6 @@ def downloads(request):
 
 @require_GET
 def info_page(request, page):
-    if page not in INFO_PAGES:
-        raise Http404
     return render(
         request,
         f"pages/{page}.html",

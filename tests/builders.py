@@ -30,7 +30,7 @@ def make_goal(**overrides) -> Goal:
     n = next(_numbers)
     parent = overrides.get("parent")
     values = {
-        "code": f"Z-{n}",
+        "code": f"SC-Z{n % 100}",
         "kind": Goal.Kind.STRATEGIC if parent else Goal.Kind.OVERARCHING,
         "title": f"Ziel {n}",
         "is_published": True,

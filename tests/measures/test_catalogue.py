@@ -198,7 +198,6 @@ class CatalogueFuzzTest(TestCase):
         )
     )
     def test_any_parameters_never_give_a_server_error(self, params):
-        params = {k: v.replace("\x00", "") for k, v in params.items()}
         for path in ("/massnahmen/", "/massnahmen/export.csv"):
             response = self.client.get(path, params)
             self.assertEqual(response.status_code, 200, (path, params))

@@ -72,7 +72,7 @@ def test_each_page_type_shows_its_key_content(client):
         world["field"].get_absolute_url(): [world["field"].name, measure.title],
         world["goal"].get_absolute_url(): [world["goal"].title, measure.title],
         measure.get_absolute_url(): [
-            measure.title, "in Umsetzung", 'seit <time datetime="2026-06-01">01.06.2026</time>',
+            measure.title, "in Umsetzung", 'seit <time datetime="2025-06-01">01.06.2025</time>',
             "Nutzung", "Kennzahlen", "Meilenstein", "Q1 2025 – Q4 2027", world["unit"].name,
         ],
         "/massnahmen/": ["2 Maßnahmen", measure.title],

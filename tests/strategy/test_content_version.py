@@ -22,7 +22,7 @@ def test_every_kind_of_content_write_raises_the_version():
         lambda: measure.tags.add("Neu"),
         lambda: measure.tags.remove("Neu"),
         lambda: measure.goals.add(measure.field_of_action.goals.create(
-            code="Z-9", substrategy=measure.field_of_action.substrategy,
+            code="SC-Z99", substrategy=measure.field_of_action.substrategy,
             kind="uebergeordnet", title="Ziel")),
         lambda: make_update(measure),
         lambda: measure.updates.first().delete(),
