@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests}
 
-.PHONY: help run test lint fmt superuser seed lock clean
+.PHONY: help run test lint fmt superuser seed bench lock clean
 
 help:
 	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 starten"
@@ -27,6 +27,7 @@ help:
 	@echo "make lint       – ruff, hadolint, Migrations- und Systemprüfung"
 	@echo "make fmt        – Code formatieren"
 	@echo "make superuser  – ein Administrationskonto anlegen"
+	@echo "make bench      – PDFs messen: erstes Erzeugen, Cache, Speicher (Seed-Daten und +500 Maßnahmen)"
 	@echo "make lock       – Abhängigkeiten neu auflösen (requirements*.lock)"
 
 $(VENV)/.installed: requirements-dev.lock
@@ -63,6 +64,19 @@ superuser: $(VENV)/.installed
 
 seed: $(VENV)/.installed
 	$(DEV_ENV) $(MANAGE) load_seed
+
+# Benchmarks run on their own database file, never on the one of `make run`.
+BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung} ALLOWED_HOSTS=testserver DATABASE_URL=sqlite:///$(CURDIR)/bench.sqlite3
+
+bench: $(VENV)/.installed
+	rm -f bench.sqlite3
+	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(BENCH_ENV) $(MANAGE) load_seed
+	$(BENCH_ENV) $(MANAGE) bench_publications --label "(Seed-Daten)"
+	$(BENCH_ENV) $(MANAGE) generate_measures 500
+	$(BENCH_ENV) $(MANAGE) bench_publications --label "(Seed-Daten + 500 erzeugte)"
+	rm -f bench.sqlite3
 
 lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet uv

@@ -9,6 +9,7 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -53,6 +54,22 @@ def _static_file(name: str) -> Path:
 def static_url(name: str) -> str:
     """The URL of a static file as the PDF templates reference it."""
     return staticfiles_storage.url(name)
+
+
+def _page_references(pdf):
+    # pydyf rebuilds this tuple of all pages on every access, and tagging a PDF/UA
+    # document reads it once per structure element: quadratic in the page count (a
+    # 500-page strategy spent most of its time here). Pages are only ever appended, so
+    # the tuple is cached per page count.
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_page_references"] = cached
+    return cached[1]
+
+
+pydyf.PDF.page_references = property(_page_references)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

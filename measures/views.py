@@ -354,11 +354,14 @@ def report_pdf(request):
 
 @require_GET
 def measure_pdf(request, code):
-    measure = get_object_or_404(publications.steckbrief_measures(), code=code)
+    # Only the code is needed to answer from the cache; the rest is loaded to render.
+    measure = get_object_or_404(Measure.objects.published().only("code"), code=code)
     return _serve_pdf(
         request,
         publications.STECKBRIEF,
-        lambda: publications.steckbrief_context(measure),
+        lambda: publications.steckbrief_context(
+            publications.steckbrief_measures().get(pk=measure.pk)
+        ),
         **publications.steckbrief_options(measure),
     )
 

@@ -18,7 +18,7 @@ from .fields import FieldOfAction
 from .units import OrganisationalUnit
 
 MEASURE_CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z]{2,4}-\d{1,2}\.\d{1,2}$",
+    r"^[A-Z]{2,4}-\d{1,2}\.\d{1,4}$",
     "Der Code besteht aus dem Kürzel der Teilstrategie, der Nummer des Handlungsfelds "
     "und der laufenden Nummer, z. B. „SC-2.3“.",
 )
