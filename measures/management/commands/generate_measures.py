@@ -4,6 +4,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from measures.models import (
     FieldOfAction,
@@ -54,8 +55,10 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         used = set(Measure.objects.values_list("code", flat=True))
         next_number = {field.pk: 100 for field in fields}
-        tags = [Tag.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
-                for name in TAGS]  # fmt: skip
+        tags = [
+            Tag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+            for name in TAGS
+        ]
         now = timezone.now()
         measures = []
         for _ in range(count):
@@ -79,7 +82,8 @@ class Command(BaseCommand):
                     description=f"Beispielmaßnahme zum Thema {subject}. Ziel ist es, "
                     f"{subject} zu {action.split()[-1]}, damit Verwaltung und Bürgerschaft "
                     "profitieren.",
-                    status=status, progress=progress, priority=rng.choice(["hoch", "mittel", "niedrig"]),
+                    status=status, progress=progress,
+                    priority=rng.choice(Measure.Priority.values),
                     start_date=start, end_date=end, is_published=True, is_example=True,
                     created_at=now, updated_at=now,
                 )
