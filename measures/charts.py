@@ -196,7 +196,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     width, gap = 720, 8
     columns = max(len(fields), 1)
     pillar_w = (width - gap * (columns - 1)) / columns
-    roof_h, goal_line = 100, 16
+    roof_h, goal_line = 118, 16
     goals_h = 18 + goal_line * len(goals)
     top = roof_h + goals_h + 10
     title_lines = max((len(_wrap(f.name, pillar_w / 6.2)) for f in fields), default=1)
@@ -207,7 +207,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     parts = [
         format_html(
             '<polygon points="0,{} {},0 {},{} {},{} 0,{}" fill="#004a75"/>'
-            '<text x="{}" y="36" text-anchor="middle" fill="#ffffff" font-size="15" '
+            '<text x="{}" y="44" text-anchor="middle" fill="#ffffff" font-size="15" '
             'font-weight="bold">Leitbild „Iserlohn digital“</text>',
             roof_h,
             width / 2,
@@ -221,15 +221,15 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     ]
     for i, principle in enumerate(principles):
         # Two columns of Leitsätze under the ridge, inside the roof's wide lower part.
-        x = width * (0.3 if i % 2 == 0 else 0.7)
+        x = width * (0.33 if i % 2 == 0 else 0.67)
         parts.append(
             format_html(
                 '<text x="{}" y="{}" text-anchor="middle" fill="#ffffff" font-size="10">'
                 "{}. {}</text>",
                 x,
-                62 + (i // 2) * 18,
+                80 + (i // 2) * 18,
                 principle.number,
-                _shorten(principle.title, 48),
+                _shorten(principle.title, 40),
             )  # fmt: skip
         )
     parts.append(
