@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('strategy', '0002_content_version'),
+        ("strategy", "0002_content_version"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='goal',
-            name='code',
-            field=models.CharField(help_text='z. B. „SC-Z1“ oder „SC-Z1.2“.', max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{2,4}-Z\\d{1,2}(\\.\\d{1,2})?$', 'Code wie „SC-Z1“ oder „SC-Z1.2“.')], verbose_name='Code'),
+            model_name="goal",
+            name="code",
+            field=models.CharField(
+                help_text="z. B. „SC-Z1“ oder „SC-Z1.2“.",
+                max_length=20,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2,4}-Z\\d{1,2}(\\.\\d{1,2})?$", "Code wie „SC-Z1“ oder „SC-Z1.2“."
+                    )
+                ],
+                verbose_name="Code",
+            ),
         ),
     ]
