@@ -1,9 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from strategy.sitemaps import SITEMAPS
 from strategy.views import robots_txt
+
+if settings.OTP_REQUIRED:
+    from django_otp.admin import OTPAdminSite
+
+    # Staff sign in with password and a TOTP code (see README: enrol_totp).
+    admin.site.__class__ = OTPAdminSite
 
 admin.site.site_header = "Iserlohn digital – Redaktion"
 admin.site.site_title = "Iserlohn digital"

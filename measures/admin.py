@@ -1,4 +1,16 @@
-from django.contrib import admin
+"""The editing interface of the Redaktion and the Fachbereiche.
+
+The Redaktion (permission measures.publish_measure) edits and publishes everything. A
+Fachbereich user sees and edits only the measures of their own units and what belongs
+to them (status updates, milestones, Kennzahlen); another unit's measure is a 403.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import transaction
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     FieldOfAction,
@@ -10,10 +22,68 @@ from .models import (
     StatusUpdate,
     Tag,
 )
+from .updates import record_status_update
+
+
+def is_editor(user) -> bool:
+    """Redaktion: may publish and edit every measure."""
+    return user.is_active and user.has_perm("measures.publish_measure")
+
+
+class OwnUnitMixin:
+    """Limits a Fachbereich user to the measures of their own units.
+
+    `measure_path` leads from the admin's model to its measure. Objects are looked up
+    unrestricted, so reaching another unit's object by URL answers 403, not a form.
+    """
+
+    measure_path = "measure"
+
+    def _measure_filter(self, user):
+        prefix = f"{self.measure_path}__" if self.measure_path else ""
+        return {f"{prefix}lead_unit__members": user}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_editor(request.user):
+            return queryset
+        return queryset.filter(**self._measure_filter(request.user)).distinct()
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = self.model._default_manager.all()
+        opts = self.model._meta
+        field = opts.pk if from_field is None else opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValueError, forms.ValidationError):
+            return None
+
+    def _own(self, request, obj):
+        if obj is None or is_editor(request.user):
+            return True
+        return (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk, **self._measure_filter(request.user))
+            .exists()
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "measure" and not is_editor(request.user):
+            kwargs["queryset"] = Measure.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(OrganisationalUnit)
-class OrganisationalUnitAdmin(admin.ModelAdmin):
+class OrganisationalUnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "abbreviation", "email", "phone"]
     search_fields = ["name", "abbreviation"]
     filter_horizontal = ["members"]
@@ -21,28 +91,34 @@ class OrganisationalUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(admin.ModelAdmin):
+class FieldOfActionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "substrategy", "position", "is_published"]
     list_filter = ["substrategy", "is_published", "is_example"]
     search_fields = ["code", "name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["goals"]
+    autocomplete_fields = ["goals"]
     list_select_related = ["substrategy"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class StatusUpdateInline(admin.StackedInline):
+class StatusUpdateInline(admin.TabularInline):
+    """The measure's history of reports; new reports come from the status fields above."""
+
     model = StatusUpdate
     extra = 0
     fields = ["date", "status", "progress", "note", "evidence_url", "evidence_title", "author"]
-    readonly_fields = ["author"]
+    readonly_fields = ["date", "status", "progress", "author"]
     ordering = ["-date", "-recorded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class MilestoneInline(admin.TabularInline):
@@ -64,8 +140,80 @@ class OnlineServiceInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class StaleFilter(admin.SimpleListFilter):
+    title = "Stand veraltet"
+    parameter_name = "veraltet"
+
+    def lookups(self, request, model_admin):
+        return [("ja", "ja"), ("nein", "nein")]
+
+    def queryset(self, request, queryset):
+        stale = Measure.objects.stale().values("pk")
+        if self.value() == "ja":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "nein":
+            return queryset.exclude(pk__in=stale)
+        return queryset
+
+
+class MeasureAdminForm(forms.ModelForm):
+    """The measure with the note that every change of status or progress needs."""
+
+    status_note = forms.CharField(
+        label="Vermerk zur Statusmeldung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Pflicht, wenn sich Status oder Fortschritt ändern. Jeder Vermerk wird "
+        "mit Datum und Ihrem Namen als Statusmeldung gespeichert; die jüngste Meldung ist "
+        "der öffentliche Stand.",
+    )
+    evidence_url = forms.URLField(
+        label="Nachweis (Adresse)",
+        required=False,
+        help_text="Optional: Ratsdokument, Pressemitteilung oder der Dienst selbst.",
+    )
+    evidence_title = forms.CharField(label="Nachweis (Bezeichnung)", required=False)
+    tags = forms.ModelMultipleChoiceField(
+        label="Schlagwörter",
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Measure._meta.get_field("tags"), admin.site),
+        help_text="Neue Schlagwörter legt die Redaktion unter „Schlagwörter“ an.",
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "code", "field_of_action", "title", "summary", "description", "status",
+            "progress", "priority", "start_date", "end_date", "lead_unit", "partners",
+            "funding", "budget", "goals", "dependencies", "easy_language_summary",
+            "source", "source_url", "is_example", "is_published",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tags"] = list(self.instance.tags.all())
+
+    def status_changed(self):
+        changed = {"status", "progress"} & set(self.changed_data)
+        return self.instance.pk is None or bool(changed)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.status_changed() and not data.get("status_note", "").strip():
+            self.add_error(
+                "status_note",
+                "Status oder Fortschritt haben sich geändert: bitte kurz vermerken, "
+                "was geschehen ist.",
+            )
+        return data
+
+
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(OwnUnitMixin, SimpleHistoryAdmin):
+    form = MeasureAdminForm
+    measure_path = ""
     list_display = [
         "code",
         "title",
@@ -81,6 +229,7 @@ class MeasureAdmin(admin.ModelAdmin):
         "field_of_action__substrategy",
         "field_of_action",
         "status",
+        StaleFilter,
         "priority",
         "lead_unit",
         "is_published",
@@ -89,11 +238,26 @@ class MeasureAdmin(admin.ModelAdmin):
     search_fields = ["code", "title", "summary", "description", "tags__name"]
     autocomplete_fields = ["field_of_action", "lead_unit", "goals", "dependencies"]
     list_select_related = ["field_of_action", "lead_unit"]
-    date_hierarchy = "end_date"
     inlines = [StatusUpdateInline, MilestoneInline, IndicatorInline, OnlineServiceInline]
+    actions = ["publish", "unpublish", "export_csv"]
+    change_list_template = "admin/measures/measure/change_list.html"
     fieldsets = [
         (None, {"fields": ["code", "field_of_action", "title", "summary", "description"]}),
-        ("Stand", {"fields": ["status", "progress", "priority", "start_date", "end_date"]}),
+        (
+            "Stand",
+            {
+                "fields": [
+                    "status",
+                    "progress",
+                    "status_note",
+                    "evidence_url",
+                    "evidence_title",
+                    "priority",
+                    "start_date",
+                    "end_date",
+                ]
+            },
+        ),
         (
             "Zuständigkeit und Finanzierung",
             {"fields": ["lead_unit", "partners", "funding", "budget"]},
@@ -105,19 +269,95 @@ class MeasureAdmin(admin.ModelAdmin):
             {"fields": ["source", "source_url", "is_example", "is_published"]},
         ),
     ]
+    # What only the Redaktion decides: where a measure stands, who leads it, whether the
+    # public sees it.
+    EDITOR_ONLY_FIELDS = [
+        "code",
+        "field_of_action",
+        "lead_unit",
+        "is_published",
+        "is_example",
+        "source",
+        "source_url",
+    ]
 
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            if isinstance(instance, StatusUpdate) and instance.author_id is None:
-                instance.author = request.user
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
-        formset.save_m2m()
+    def get_readonly_fields(self, request, obj=None):
+        if is_editor(request.user):
+            return []
+        return self.EDITOR_ONLY_FIELDS
+
+    def has_add_permission(self, request):
+        return is_editor(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return is_editor(request.user)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("status_note", "").strip()
+        if not change and not note:
+            note = "Maßnahme angelegt."
+        if note:
+            record_status_update(
+                measure=obj,
+                note=note,
+                author=request.user,
+                evidence_url=form.cleaned_data.get("evidence_url", ""),
+                evidence_title=form.cleaned_data.get("evidence_title", ""),
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.tags.set(form.cleaned_data.get("tags", []))
+
+    @admin.action(description="Ausgewählte Maßnahmen veröffentlichen", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(
+        description="Veröffentlichung der ausgewählten Maßnahmen zurücknehmen",
+        permissions=["publish"],
+    )
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        # One save per measure, so every change lands in the history with its author.
+        changed = 0
+        with transaction.atomic():
+            for measure in queryset.select_for_update():
+                if measure.is_published != published:
+                    measure.is_published = published
+                    measure.save(update_fields=["is_published", "updated_at"])
+                    changed += 1
+        verb = "veröffentlicht" if published else "zurückgezogen"
+        self.message_user(request, f"{changed} Maßnahme(n) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Ausgewählte Maßnahmen als CSV exportieren", permissions=["publish"])
+    def export_csv(self, request, queryset):
+        from .csv_io import csv_response
+
+        return csv_response(queryset)
+
+    def get_urls(self):
+        from .csv_io import import_view
+
+        custom = [
+            path(
+                "import/",
+                self.admin_site.admin_view(import_view(self)),
+                name="measures_measure_import",
+            ),
+        ]
+        return custom + super().get_urls()
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(OwnUnitMixin, SimpleHistoryAdmin):
     list_display = ["measure", "date", "status", "progress", "author"]
     list_filter = ["status", "measure__field_of_action__substrategy"]
     search_fields = ["measure__code", "measure__title", "note"]
@@ -131,9 +371,12 @@ class StatusUpdateAdmin(admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
+    def has_delete_permission(self, request, obj=None):
+        return is_editor(request.user) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OwnUnitMixin, SimpleHistoryAdmin):
     list_display = ["title", "measure", "due_date", "reached_on"]
     list_filter = ["measure__field_of_action__substrategy"]
     search_fields = ["title", "measure__code", "measure__title"]
@@ -142,7 +385,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(OwnUnitMixin, SimpleHistoryAdmin):
     list_display = ["name", "measure", "baseline", "target", "current", "unit", "as_of"]
     search_fields = ["name", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]
@@ -150,7 +393,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(OnlineService)
-class OnlineServiceAdmin(admin.ModelAdmin):
+class OnlineServiceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "maturity", "measure", "url"]
     list_filter = ["maturity"]
     search_fields = ["name", "leika_key", "measure__code"]

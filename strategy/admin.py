@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Goal, Principle, SubStrategy
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(SimpleHistoryAdmin):
     list_display = ["number", "text"]
     list_display_links = ["text"]
     search_fields = ["text", "title", "explanation"]
@@ -12,19 +13,18 @@ class PrincipleAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubStrategy)
-class SubStrategyAdmin(admin.ModelAdmin):
+class SubStrategyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "tagline", "position"]
     search_fields = ["name", "tagline", "introduction"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SimpleHistoryAdmin):
     list_display = ["code", "title", "kind", "substrategy", "parent", "is_published"]
     list_filter = ["substrategy", "kind", "is_published", "is_example", "principles"]
     search_fields = ["code", "title", "description"]
-    autocomplete_fields = ["parent"]
-    filter_horizontal = ["principles"]
+    autocomplete_fields = ["parent", "principles"]
     list_select_related = ["substrategy", "parent"]
     fieldsets = [
         (None, {"fields": ["code", "substrategy", "kind", "parent", "title", "description"]}),

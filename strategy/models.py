@@ -11,6 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+MARKDOWN_HELP = (
+    "Markdown: **fett**, *kursiv*, Listen mit „- “ am Zeilenanfang, "
+    "Links als [Text](https://…), Leerzeile für einen neuen Absatz."
+)
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -37,9 +43,10 @@ class Principle(models.Model):
     slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
     title = models.CharField("Stichwort", max_length=80)
     text = models.CharField("Leitsatz", max_length=300)
-    explanation = models.TextField("Erläuterung", blank=True, help_text="Markdown.")
+    explanation = models.TextField("Erläuterung", blank=True, help_text=MARKDOWN_HELP)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -71,10 +78,11 @@ class SubStrategy(models.Model):
     )
     name = models.CharField("Name", max_length=80, unique=True)
     tagline = models.CharField("Kurzbeschreibung", max_length=200)
-    introduction = models.TextField("Einleitung", blank=True, help_text="Markdown.")
+    introduction = models.TextField("Einleitung", blank=True, help_text=MARKDOWN_HELP)
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -143,7 +151,7 @@ class Goal(models.Model):
         limit_choices_to={"kind": Kind.OVERARCHING},
     )
     title = models.CharField("Ziel", max_length=200)
-    description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
+    description = models.TextField("Beschreibung", blank=True, help_text=MARKDOWN_HELP)
     principles = models.ManyToManyField(
         Principle, related_name="goals", blank=True, verbose_name="Leitsätze"
     )
@@ -156,6 +164,7 @@ class Goal(models.Model):
     )
 
     objects = GoalManager()
+    history = HistoricalRecords(m2m_fields=[principles])
 
     class Meta:
         ordering = ["substrategy__position", "position", "code"]

@@ -13,7 +13,7 @@ def make_substrategy(**overrides) -> SubStrategy:
     n = next(_numbers)
     values = {
         "slug": f"teilstrategie-{n}",
-        "code": f"T{n}",
+        "code": f"T{n % 999}",
         "name": f"Teilstrategie {n}",
         "tagline": "behandelt etwas",
     }

@@ -30,10 +30,22 @@ def empty_cache():
     cache.clear()
 
 
+def login_with_second_factor(client, user):
+    """Signs the user in as after password and TOTP code (the admin requires both)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "Test"})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def admin_client_logged_in(client, django_user_model):
     user = django_user_model.objects.create_superuser(
         "redaktion", "redaktion@example.org", "ein-langes-passwort-123"
     )
-    client.force_login(user)
-    return client
+    return login_with_second_factor(client, user)

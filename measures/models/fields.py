@@ -1,8 +1,9 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from strategy.models import Goal, PublishedQuerySet, SubStrategy
+from strategy.models import MARKDOWN_HELP, Goal, PublishedQuerySet, SubStrategy
 
 
 class FieldOfActionQuerySet(PublishedQuerySet):
@@ -34,7 +35,7 @@ class FieldOfAction(models.Model):
     slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
     name = models.CharField("Name", max_length=120)
     summary = models.CharField("Kurzbeschreibung", max_length=300, blank=True)
-    description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
+    description = models.TextField("Beschreibung", blank=True, help_text=MARKDOWN_HELP)
     goals = models.ManyToManyField(
         Goal, related_name="fields_of_action", blank=True, verbose_name="Ziele"
     )
@@ -43,6 +44,7 @@ class FieldOfAction(models.Model):
     is_example = models.BooleanField("Beispielinhalt", default=False)
 
     objects = FieldOfActionManager()
+    history = HistoricalRecords(m2m_fields=[goals])
 
     class Meta:
         ordering = ["substrategy__position", "position", "code"]

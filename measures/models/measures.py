@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from strategy.models import Goal, PublishedQuerySet
+from strategy.models import MARKDOWN_HELP, Goal, PublishedQuerySet
 
 from .fields import FieldOfAction
 from .units import OrganisationalUnit
@@ -26,6 +27,8 @@ MEASURE_CODE_VALIDATOR = RegexValidator(
 
 class Tag(TagBase):
     """A Schlagwort for measures."""
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +50,7 @@ class TaggedMeasure(ItemBase):
     )
 
     objects = TaggedMeasureManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Verschlagwortung"
@@ -181,7 +185,7 @@ class Measure(models.Model):
         help_text="Höchstens 300 Zeichen; erscheint in der Kurzbroschüre.",
     )
     description = models.TextField(
-        "Beschreibung", blank=True, help_text="Ziel und Wirkung, Vorgehen. Markdown."
+        "Beschreibung", blank=True, help_text="Ziel und Wirkung, Vorgehen. " + MARKDOWN_HELP
     )
     easy_language_summary = models.TextField("Zusammenfassung in Leichter Sprache", blank=True)
     status = models.CharField(
@@ -240,16 +244,19 @@ class Measure(models.Model):
     updated_at = models.DateTimeField("geändert", auto_now=True)
 
     objects = MeasureManager()
+    # updated_at changes with every save; the history shows what really changed.
+    history = HistoricalRecords(m2m_fields=[goals, dependencies], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["code"]
         verbose_name = "Maßnahme"
         verbose_name_plural = "Maßnahmen"
+        permissions = [("publish_measure", "Maßnahmen veröffentlichen und importieren")]
         constraints = [
             models.CheckConstraint(
                 condition=PROGRESS_IN_RANGE,
                 name="measure_progress_range",
-                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
+                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %%.",
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -261,7 +268,7 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=DONE_MEANS_COMPLETE,
                 name="measure_done_is_complete",
-                violation_error_message="Eine abgeschlossene Maßnahme steht bei 100 %.",
+                violation_error_message="Eine abgeschlossene Maßnahme steht bei 100 %%.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values),

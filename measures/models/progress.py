@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from strategy.models import SlugManager
 
@@ -43,6 +44,7 @@ class StatusUpdate(models.Model):
     recorded_at = models.DateTimeField("erfasst am", default=timezone.now)
 
     objects = StatusUpdateManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-recorded_at"]
@@ -53,12 +55,12 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=PROGRESS_IN_RANGE,
                 name="update_progress_range",
-                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %.",
+                violation_error_message="Der Fortschritt liegt zwischen 0 und 100 %%.",
             ),
             models.CheckConstraint(
                 condition=DONE_MEANS_COMPLETE,
                 name="update_done_is_complete",
-                violation_error_message="Eine abgeschlossene Maßnahme steht bei 100 %.",
+                violation_error_message="Eine abgeschlossene Maßnahme steht bei 100 %%.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="update_status_valid"
@@ -97,6 +99,7 @@ class Milestone(models.Model):
     note = models.CharField("Anmerkung", max_length=300, blank=True)
 
     objects = MilestoneManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "title"]
@@ -141,6 +144,7 @@ class Indicator(models.Model):
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
     objects = IndicatorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -207,6 +211,7 @@ class OnlineService(models.Model):
     is_example = models.BooleanField("Beispielinhalt", default=False)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from strategy.models import SlugManager
 
@@ -23,6 +24,7 @@ class OrganisationalUnit(models.Model):
     is_example = models.BooleanField("Beispielinhalt", default=False)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,365 @@
+"""CSV export and import of measures, in one format both ways.
+
+An import is checked row by row and written in one transaction: a dry run, or a file with
+any bad row, writes nothing. Exporting and importing the same file changes nothing.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from strategy.models import Goal
+
+from .models import FieldOfAction, Measure, OrganisationalUnit, Tag
+from .updates import record_status_update
+
+# Column → model field, in file order. Lists are separated by "; ".
+COLUMNS = {
+    "code": "code",
+    "titel": "title",
+    "handlungsfeld": "field_of_action",
+    "status": "status",
+    "fortschritt": "progress",
+    "prioritaet": "priority",
+    "beginn": "start_date",
+    "ende": "end_date",
+    "federfuehrung": "lead_unit",
+    "kurzbeschreibung": "summary",
+    "beschreibung": "description",
+    "leichte_sprache": "easy_language_summary",
+    "beteiligte": "partners",
+    "finanzierung": "funding",
+    "budget": "budget",
+    "ziele": "goals",
+    "schlagwoerter": "tags",
+    "voraussetzungen": "dependencies",
+    "veroeffentlicht": "is_published",
+    "beispiel": "is_example",
+    "quelle": "source",
+    "quelle_adresse": "source_url",
+}
+LIST_SEPARATOR = "; "
+YES, NO = "ja", "nein"
+MAX_ROWS = 20000
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def measure_row(measure) -> dict:
+    """The measure as one CSV row (column → text)."""
+    return {
+        "code": measure.code,
+        "titel": measure.title,
+        "handlungsfeld": measure.field_of_action.slug,
+        "status": measure.status,
+        "fortschritt": _text(measure.progress),
+        "prioritaet": measure.priority,
+        "beginn": _text(measure.start_date),
+        "ende": _text(measure.end_date),
+        "federfuehrung": measure.lead_unit.slug,
+        "kurzbeschreibung": measure.summary,
+        "beschreibung": measure.description,
+        "leichte_sprache": measure.easy_language_summary,
+        "beteiligte": measure.partners,
+        "finanzierung": measure.funding,
+        "budget": _text(measure.budget),
+        "ziele": LIST_SEPARATOR.join(sorted(g.code for g in measure.goals.all())),
+        "schlagwoerter": LIST_SEPARATOR.join(sorted(t.name for t in measure.tags.all())),
+        "voraussetzungen": LIST_SEPARATOR.join(sorted(m.code for m in measure.dependencies.all())),
+        "veroeffentlicht": _text(measure.is_published),
+        "beispiel": _text(measure.is_example),
+        "quelle": measure.source,
+        "quelle_adresse": measure.source_url,
+    }
+
+
+def export_measures(measures, stream) -> int:
+    """Write the measures as CSV (UTF-8, one header row) to a text stream."""
+    measures = measures.select_related("field_of_action", "lead_unit").prefetch_related(
+        "goals", "tags", "dependencies"
+    )
+    writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for measure in measures.order_by("code"):
+        writer.writerow(measure_row(measure))
+        count += 1
+    return count
+
+
+def csv_response(measures):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="massnahmen-{day}.csv"'
+    response.write("\ufeff")
+    export_measures(measures, response)
+    return response
+
+
+@dataclass
+class RowResult:
+    line: int
+    code: str
+    outcome: str = ""  # angelegt, geändert, unverändert, Fehler
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list
+    written: bool
+
+    @property
+    def errors(self):
+        return [row for row in self.rows if row.errors]
+
+    def count(self, outcome):
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    def summary(self):
+        return ", ".join(
+            f"{self.count(outcome)} {outcome}"
+            for outcome in ("angelegt", "geändert", "unverändert", "Fehler")
+        )
+
+
+class ImportFailed(Exception):
+    """Raised inside the transaction to roll back a dry run or a file with errors."""
+
+
+def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
+    """Check every row; write all of them in one transaction, or nothing.
+
+    Nothing is written when `dry_run` is set or any row has an error. Status or progress
+    changes are recorded as status updates, like changes in the admin.
+    """
+    text = text.removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in ("code", "titel", "handlungsfeld", "federfuehrung") if c not in header]
+    if missing:
+        row = RowResult(line=1, code="", outcome="Fehler")
+        row.errors.append("Es fehlen die Spalten: " + ", ".join(missing) + ".")
+        return ImportResult([row], written=False)
+    lookups = {
+        "field_of_action": {f.slug: f for f in FieldOfAction.objects.all()},
+        "lead_unit": {u.slug: u for u in OrganisationalUnit.objects.all()},
+        "goals": {g.code: g for g in Goal.objects.all()},
+        "tags": {t.name: t for t in Tag.objects.all()},
+    }
+    results = []
+    try:
+        with transaction.atomic():
+            pending_dependencies = []
+            for line, raw in enumerate(reader, start=2):
+                if line > MAX_ROWS + 1:
+                    too_many = f"Mehr als {MAX_ROWS} Zeilen."
+                    results.append(RowResult(line, "", "Fehler", errors=[too_many]))
+                    break
+                row = RowResult(line=line, code=(raw.get("code") or "").strip())
+                results.append(row)
+                if None in raw or any(value is None for value in raw.values()):
+                    row.errors.append("Die Zeile hat nicht so viele Spalten wie die Kopfzeile.")
+                    row.outcome = "Fehler"
+                    continue
+                measure = _apply_row(row, raw, lookups, author)
+                if measure is not None:
+                    pending_dependencies.append((row, raw, measure))
+            for row, raw, measure in pending_dependencies:
+                _apply_dependencies(row, raw, measure)
+            if dry_run or any(r.errors for r in results):
+                raise ImportFailed
+    except ImportFailed:
+        return ImportResult(results, written=False)
+    return ImportResult(results, written=True)
+
+
+# Text columns whose spacing belongs to the content (line breaks in Markdown).
+VERBATIM = {"beschreibung", "leichte_sprache", "beteiligte"}
+
+
+def _apply_row(row, raw, lookups, author):
+    existing = Measure.objects.filter(code=row.code).first()
+    measure = existing or Measure(code=row.code)
+    values = {}
+    for column, name in COLUMNS.items():
+        if name in ("goals", "tags", "dependencies") or column == "code":
+            continue
+        value = raw.get(column) or ""
+        try:
+            values[name] = _parse(name, value if column in VERBATIM else value.strip(), lookups)
+        except ValidationError as error:
+            row.errors.append(f"{column}: {' '.join(error.messages)}")
+    goals = _parse_list(row, raw, "ziele", lookups["goals"], "Ziel")
+    tags = _split(raw.get("schlagwoerter", ""))
+    if row.errors:
+        row.outcome = "Fehler"
+        return None
+    if existing:
+        row.changes = [
+            column for column, name in COLUMNS.items()
+            if name in values and getattr(existing, name) != values[name]
+        ]  # fmt: skip
+        if {g.pk for g in existing.goals.all()} != {g.pk for g in goals}:
+            row.changes.append("ziele")
+        if {t.name for t in existing.tags.all()} != set(tags):
+            row.changes.append("schlagwoerter")
+        if not row.changes:
+            row.outcome = "unverändert"
+            return existing
+    for name, value in values.items():
+        setattr(measure, name, value)
+    try:
+        measure.full_clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            label = next((c for c, f in COLUMNS.items() if f == name), name)
+            row.errors.append(f"{label}: {' '.join(messages)}")
+        row.outcome = "Fehler"
+        return None
+    status_changed = existing is None or {"status", "fortschritt"} & set(row.changes)
+    measure.save()
+    measure.goals.set(goals)
+    measure.tags.set(tags)
+    if status_changed:
+        record_status_update(measure=measure, note="Aus CSV-Import übernommen.", author=author)
+    row.outcome = "geändert" if existing else "angelegt"
+    return measure
+
+
+def _apply_dependencies(row, raw, measure):
+    codes = _split(raw.get("voraussetzungen", ""))
+    found = {m.code: m for m in Measure.objects.filter(code__in=codes)}
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        row.errors.append("voraussetzungen: unbekannte Maßnahme " + ", ".join(unknown) + ".")
+    if measure.code in found:
+        row.errors.append("voraussetzungen: eine Maßnahme kann nicht sich selbst voraussetzen.")
+    if row.errors:
+        row.outcome = "Fehler"
+        return
+    if {m.code for m in measure.dependencies.all()} != set(found):
+        measure.dependencies.set(found.values())
+        row.changes.append("voraussetzungen")
+        if row.outcome == "unverändert":
+            row.outcome = "geändert"
+
+
+def _split(value):
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def _parse_list(row, raw, column, lookup, label):
+    items = []
+    for key in _split(raw.get(column, "")):
+        if key not in lookup:
+            row.errors.append(f"{column}: unbekanntes {label} „{key}“.")
+        else:
+            items.append(lookup[key])
+    return items
+
+
+def _parse(name, value, lookups):
+    if name in ("field_of_action", "lead_unit"):
+        if value not in lookups[name]:
+            raise ValidationError(f"„{value}“ gibt es nicht.")
+        return lookups[name][value]
+    if name == "progress":
+        try:
+            return int(value)
+        except ValueError as error:
+            raise ValidationError("ganze Zahl von 0 bis 100 erwartet.") from error
+    if name in ("start_date", "end_date"):
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValidationError("Datum im Format JJJJ-MM-TT erwartet.") from error
+    if name == "budget":
+        if not value:
+            return None
+        try:
+            return decimal.Decimal(value)
+        except decimal.InvalidOperation as error:
+            raise ValidationError("Betrag wie 120000.00 erwartet.") from error
+    if name in ("is_published", "is_example"):
+        if value not in (YES, NO):
+            raise ValidationError("„ja“ oder „nein“ erwartet.")
+        return value == YES
+    return value
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV-Datei", required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    dry_run = forms.BooleanField(label="Nur prüfen (Probelauf)", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > 5 * 1024 * 1024:
+                raise ValidationError("Die Datei ist größer als 5 MB.")
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ValidationError("Die Datei ist nicht in UTF-8 gespeichert.") from error
+        if not data.get("content"):
+            raise ValidationError("Bitte eine CSV-Datei auswählen.")
+        return data
+
+
+def import_view(model_admin):
+    """The admin page: upload, dry run with a result per row, then the real import."""
+
+    def view(request):
+        if not request.user.has_perm("measures.publish_measure"):
+            raise PermissionDenied
+        result = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = import_measures(
+                form.cleaned_data["content"],
+                dry_run=form.cleaned_data["dry_run"],
+                author=request.user,
+            )
+            if result.written:
+                model_admin.message_user(
+                    request,
+                    f"Import abgeschlossen: {result.count('angelegt')} angelegt, "
+                    f"{result.count('geändert')} geändert, "
+                    f"{result.count('unverändert')} unverändert.",
+                )
+                return redirect("admin:measures_measure_changelist")
+            form = ImportForm(initial={"content": form.cleaned_data["content"], "dry_run": False})
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": "Maßnahmen aus CSV importieren",
+            "opts": model_admin.model._meta,
+            "form": form,
+            "result": result,
+            "columns": list(COLUMNS),
+        }
+        return TemplateResponse(request, "admin/measures/measure/import.html", context)
+
+    return view

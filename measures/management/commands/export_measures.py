@@ -1,0 +1,21 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from measures.csv_io import export_measures
+from measures.models import Measure
+
+
+class Command(BaseCommand):
+    help = "Schreibt alle Maßnahmen als CSV (Format des Imports) in eine Datei oder auf stdout."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="Zieldatei; ohne Angabe stdout")
+
+    def handle(self, file=None, **options):
+        if file:
+            with open(file, "w", encoding="utf-8", newline="") as stream:
+                count = export_measures(Measure.objects.all(), stream)
+            self.stderr.write(f"{count} Maßnahmen nach {file} geschrieben.")
+        else:
+            export_measures(Measure.objects.all(), sys.stdout)

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from measures.csv_io import import_measures
+
+
+class Command(BaseCommand):
+    help = (
+        "Importiert Maßnahmen aus einer CSV-Datei im Format des Exports. Mit --probelauf "
+        "wird nur geprüft. Bei einem Fehler in irgendeiner Zeile wird nichts geschrieben."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--probelauf", action="store_true", help="nur prüfen")
+
+    def handle(self, file, probelauf=False, **options):
+        try:
+            with open(file, encoding="utf-8-sig") as stream:
+                text = stream.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{file} lässt sich nicht als UTF-8 lesen: {error}") from error
+        result = import_measures(text, dry_run=probelauf)
+        for row in result.rows:
+            detail = "; ".join(row.errors) if row.errors else ", ".join(row.changes)
+            self.stdout.write(f"Zeile {row.line} {row.code}: {row.outcome} {detail}".rstrip())
+        self.stdout.write(result.summary())
+        if result.errors:
+            raise CommandError("Die Datei enthält Fehler; es wurde nichts geschrieben.")
+        self.stdout.write("Probelauf: nichts geschrieben." if probelauf else "Import geschrieben.")
