@@ -7,10 +7,10 @@ from strategy.sitemaps import SITEMAPS
 from strategy.views import robots_txt
 
 if settings.OTP_REQUIRED:
-    from django_otp.admin import OTPAdminSite
+    from iserlohn_digital.otp import PortalOTPAdminSite
 
     # Staff sign in with password and a TOTP code (see README: enrol_totp).
-    admin.site.__class__ = OTPAdminSite
+    admin.site.__class__ = PortalOTPAdminSite
 
 admin.site.site_header = "Iserlohn digital – Redaktion"
 admin.site.site_title = "Iserlohn digital"

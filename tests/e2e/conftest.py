@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving the system's Chromium against the live test server."""
 
+import importlib
 import os
 import shutil
 
@@ -58,8 +59,20 @@ def portal_server(django_db_setup, collected_static_files):
 
 @pytest.fixture
 def seeded_server(portal_server, transactional_db):
+    _recreate_groups()
     call_command("load_seed", verbosity=0)
     return portal_server
+
+
+def _recreate_groups():
+    """Browser tests flush the database after each test, data migrations included; the
+    Redaktion and Fachbereich groups are made again the way their migration makes them."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = importlib.import_module("measures.migrations.0006_groups")
+    state = MigrationLoader(connection).project_state(("measures", "0006_groups"), at_end=True)
+    migration.create_groups(state.apps, None)
 
 
 @pytest.fixture
