@@ -17,3 +17,18 @@ class HealthCheckMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)
+
+
+class OpenDataCorsMiddleware:
+    """Lets any web page read the open data and the API (GET only, no credentials)."""
+
+    PREFIXES = ("/api/", "/daten/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.PREFIXES) and request.method in ("GET", "HEAD"):
+            response["Access-Control-Allow-Origin"] = "*"
+        return response

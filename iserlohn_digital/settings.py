@@ -54,14 +54,19 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",
     "strategy",
     "measures",
+    "opendata",
 ]
 
 MIDDLEWARE = [
     "iserlohn_digital.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "iserlohn_digital.middleware.OpenDataCorsMiddleware",
+    # ETag for every page and API answer, and 304 when the client has it already.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

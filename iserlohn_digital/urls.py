@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from opendata.api import api
 from strategy.sitemaps import SITEMAPS
 from strategy.views import robots_txt
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("api/v1/", api.urls),
+    path("", include("opendata.urls")),
     path("", include("measures.urls")),
     path("", include("strategy.urls")),
 ]

@@ -1,3 +1,5 @@
+from django.urls import register_converter
+
 from strategy.converters import CodeConverter
 
 
@@ -7,3 +9,8 @@ class MeasureCodeConverter(CodeConverter):
 
 class TagSlugConverter(CodeConverter):
     regex = r"[-\w]+"
+
+
+# Registered on import, so every URLconf that uses them (measures, opendata) can rely on it.
+register_converter(MeasureCodeConverter, "measure_code")
+register_converter(TagSlugConverter, "tag_slug")

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, views
-
-register_converter(converters.MeasureCodeConverter, "measure_code")
-register_converter(converters.TagSlugConverter, "tag_slug")
+from . import converters, views  # noqa: F401 – converters registers measure_code, tag_slug
 
 app_name = "measures"
 

@@ -1,8 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import converters, views
-
-register_converter(converters.GoalCodeConverter, "goal_code")
+from . import converters, views  # noqa: F401 – converters registers goal_code
 
 app_name = "strategy"
 

@@ -20,7 +20,6 @@ INFO_PAGES = {
     "barriere-melden": "Barriere melden",
     "impressum": "Impressum",
     "datenschutz": "Datenschutz",
-    "daten": "Offene Daten",
 }
 
 

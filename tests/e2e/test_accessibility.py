@@ -92,7 +92,8 @@ def test_skip_link_moves_focus_to_the_content(name, seeded_server, page_at):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "inhalt"
+    # Following the link moves focus asynchronously; wait for it (fails after 5 s).
+    page.wait_for_function("document.activeElement.id === 'inhalt'", timeout=5000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('inhalt').contains(document.activeElement)")
 

@@ -1,0 +1,105 @@
+"""DCAT-AP.de metadata of the portal's datasets, for harvesting by open-data portals."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from strategy.models import ContentVersion
+
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+LICENCE = URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+# Amtlicher Gemeindeschlüssel of Iserlohn (Märkischer Kreis, NRW): 05 9 62 024, from the
+# Gemeindeverzeichnis of the Statistisches Bundesamt (GV-ISys).
+GEMEINDESCHLUESSEL = URIRef("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05962024")
+IANA = "https://www.iana.org/assignments/media-types/"
+THEME = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
+
+
+def _url(name):
+    return URIRef(settings.SITE_URL + reverse(name))
+
+
+def catalogue() -> Graph:
+    graph = Graph()
+    for prefix, namespace in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF),
+                              ("vcard", VCARD), ("dcatde", DCATDE)]:  # fmt: skip
+        graph.bind(prefix, namespace)
+    modified = Literal(
+        timezone.localtime(ContentVersion.current().changed_at).isoformat(), datatype=XSD.dateTime
+    )
+    publisher = URIRef(settings.SITE_URL + "/#stadt-iserlohn")
+    graph.add((publisher, RDF.type, FOAF.Organization))
+    graph.add((publisher, FOAF.name, Literal("Stadt Iserlohn", lang="de")))
+    contact = BNode()
+    graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, VCARD.fn, Literal("Stabsstelle Digitalisierung der Stadt Iserlohn")))
+    graph.add((contact, VCARD.hasEmail, URIRef("mailto:digitalisierung@iserlohn.de")))
+
+    catalog = _url("opendata:dcat-ttl")
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    graph.add((catalog, DCTERMS.title, Literal("Iserlohn digital – offene Daten", lang="de")))
+    graph.add((catalog, DCTERMS.description, Literal(
+        "Daten der Digitalisierungsstrategie der Stadt Iserlohn und ihres Umsetzungsstands.",
+        lang="de")))  # fmt: skip
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    graph.add((catalog, FOAF.homepage, _url("opendata:index")))
+    graph.add(
+        (
+            catalog,
+            DCTERMS.language,
+            URIRef("http://publications.europa.eu/resource/authority/language/DEU"),
+        )
+    )
+    graph.add((catalog, DCTERMS.modified, modified))
+
+    dataset = URIRef(settings.SITE_URL + reverse("opendata:index") + "#massnahmen")
+    graph.add((catalog, DCAT.dataset, dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("Maßnahmen der Digitalisierungsstrategie Iserlohn", lang="de"),
+        )
+    )
+    graph.add((dataset, DCTERMS.description, Literal(
+        "Alle veröffentlichten Maßnahmen mit Teilstrategie, Handlungsfeld, Zielen, Status, "
+        "Fortschritt, Priorität, Zeitraum, Federführung, Schlagwörtern und letzter "
+        "Statusmeldung.", lang="de")))  # fmt: skip
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
+    graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
+    graph.add((dataset, DCATDE.politicalGeocodingLevelURI,
+               URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality")))  # fmt: skip
+    graph.add(
+        (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
+    )
+    graph.add((dataset, DCTERMS.modified, modified))
+    graph.add((dataset, DCAT.theme, THEME))
+    graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/CONT")))
+    for keyword in ("Digitalisierung", "Smart City", "E-Government", "Iserlohn"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="de")))
+
+    for name, title, media_type, fmt in [
+        ("opendata:measures-csv", "Maßnahmen als CSV", "text/csv", "CSV"),
+        ("opendata:measures-json", "Maßnahmen als JSON", "application/json", "JSON"),
+        ("api-v1:openapi-json", "Programmierschnittstelle (OpenAPI)", "application/json", "JSON"),
+    ]:
+        distribution = URIRef(_url(name) + "#distribution")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(title, lang="de")))
+        graph.add((distribution, DCAT.accessURL, _url(name)))
+        graph.add((distribution, DCAT.downloadURL, _url(name)))
+        graph.add((distribution, DCAT.mediaType, URIRef(IANA + media_type)))
+        graph.add((distribution, DCTERMS["format"], URIRef(
+            f"http://publications.europa.eu/resource/authority/file-type/{fmt}")))  # fmt: skip
+        graph.add((distribution, DCTERMS.license, LICENCE))
+        graph.add((distribution, DCATDE.licenseAttributionByText, Literal("Stadt Iserlohn")))
+        graph.add((distribution, DCTERMS.modified, modified))
+    return graph

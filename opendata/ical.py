@@ -1,0 +1,53 @@
+"""Milestones as an iCalendar (RFC 5545) feed: one all-day event per milestone."""
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def _escape(text):
+    return (
+        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    )
+
+
+def _fold(line):
+    # Lines longer than 75 octets continue on the next line after a space.
+    data = line.encode("utf-8")
+    parts = []
+    while len(data) > 75:
+        cut = 75
+        while (data[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
+            cut -= 1
+        parts.append(data[:cut])
+        data = data[cut:]
+    parts.append(data)
+    return "\r\n ".join(part.decode("utf-8") for part in parts)
+
+
+def calendar(milestones, name: str) -> str:
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Stadt Iserlohn//Iserlohn digital//DE",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape(name)}",
+    ]
+    for milestone in milestones:
+        day = milestone.reached_on or milestone.due_date
+        state = "erreicht" if milestone.reached_on else "geplant"
+        url = settings.SITE_URL + milestone.measure.get_absolute_url()
+        measure = milestone.measure
+        description = f"Maßnahme {measure.code} {measure.title}. {milestone.note}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:meilenstein-{milestone.pk}@iserlohn-digital",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"SUMMARY:{_escape(f'{milestone.measure.code}: {milestone.title} ({state})')}",
+            f"DESCRIPTION:{_escape(description.strip())}",
+            f"URL:{url}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)

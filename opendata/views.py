@@ -1,0 +1,117 @@
+import csv
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from measures.models import FieldOfAction, Measure, Milestone
+from strategy.models import ContentVersion
+
+from . import dcat, ical
+from .records import FIELDS, measure_record, published_measures
+
+LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
+
+
+@require_GET
+def index(request):
+    sample = Measure.objects.published().order_by("code").first()
+    field = FieldOfAction.objects.published().order_by("code").first()
+    return render(
+        request,
+        "opendata/daten.html",
+        {
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "fields": FIELDS,
+            "sample": sample,
+            "sample_field": field,
+            "site_url": settings.SITE_URL,
+            "version": ContentVersion.current(),
+        },
+    )
+
+
+def _csv_safe(value):
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, bool):
+        value = "ja" if value else "nein"
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return "" if value is None else value
+
+
+@require_GET
+def measures_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="massnahmen.csv"'
+    response.write("\ufeff")  # spreadsheet programs then read the umlauts as UTF-8
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for measure in published_measures():
+        record = measure_record(measure)
+        writer.writerow([_csv_safe(record[name]) for name in FIELDS])
+    return response
+
+
+@require_GET
+def measures_json(request):
+    records = [measure_record(m) for m in published_measures()]
+    return JsonResponse(
+        {
+            "lizenz": LICENCE,
+            "lizenz_url": LICENCE_URL,
+            "herausgeber": "Stadt Iserlohn",
+            "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
+            "anzahl": len(records),
+            "massnahmen": records,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@require_GET
+def catalogue_turtle(request):
+    return HttpResponse(
+        dcat.catalogue().serialize(format="turtle"), content_type="text/turtle; charset=utf-8"
+    )
+
+
+@require_GET
+def catalogue_jsonld(request):
+    data = dcat.catalogue().serialize(format="json-ld", indent=1)
+    return HttpResponse(data, content_type="application/ld+json; charset=utf-8")
+
+
+@require_GET
+def catalogue_rdf(request):
+    return HttpResponse(
+        dcat.catalogue().serialize(format="xml"), content_type="application/rdf+xml; charset=utf-8"
+    )
+
+
+def _ical_response(milestones, name):
+    response = HttpResponse(
+        ical.calendar(milestones, name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="meilensteine.ics"'
+    return response
+
+
+@require_GET
+def milestones_ical(request):
+    milestones = Milestone.objects.filter(measure__in=Measure.objects.published())
+    return _ical_response(milestones.select_related("measure"), "Meilensteine – Iserlohn digital")
+
+
+@require_GET
+def measure_milestones_ical(request, code):
+    measure = get_object_or_404(Measure.objects.published(), code=code)
+    return _ical_response(
+        measure.milestones.select_related("measure"),
+        f"Meilensteine {measure.code} – Iserlohn digital",
+    )
