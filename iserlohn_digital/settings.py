@@ -182,6 +182,20 @@ AXES_VERBOSE = False
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Iserlohn digital"
 
+# Barrier reports from the feedback form go to this address (and into the admin).
+BARRIER_REPORT_EMAIL = os.environ.get("BARRIER_REPORT_EMAIL", "digitalisierung@iserlohn.de")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@iserlohn.de")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+
 # A measure without a status update for longer than this shows "Stand veraltet".
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
 

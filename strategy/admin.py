@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Goal, Principle, SubStrategy
+from .models import BarrierReport, Goal, InfoPage, Principle, SubStrategy
 
 
 @admin.register(Principle)
@@ -31,3 +31,22 @@ class GoalAdmin(SimpleHistoryAdmin):
         ("Einordnung", {"fields": ["principles", "position"]}),
         ("Veröffentlichung", {"fields": ["is_published", "is_example"]}),
     ]
+
+
+@admin.register(InfoPage)
+class InfoPageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "reviewed_on"]
+    search_fields = ["title", "body"]
+    fields = ["slug", "title", "body", "stated_on", "reviewed_on"]
+
+
+@admin.register(BarrierReport)
+class BarrierReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "page", "email", "handled"]
+    list_filter = ["handled"]
+    search_fields = ["page", "description", "name", "email"]
+    readonly_fields = ["page", "description", "name", "email", "created_at"]
+    fields = ["created_at", "page", "description", "name", "email", "handled", "note"]
+
+    def has_add_permission(self, request):
+        return False

@@ -237,3 +237,66 @@ class ContentVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
+
+
+class InfoPage(models.Model):
+    """A page the law requires (Impressum, Datenschutz, Barrierefreiheit, Leichte Sprache …),
+    kept by the Redaktion in the admin."""
+
+    class Slug(models.TextChoices):
+        EASY_LANGUAGE = "leichte-sprache", "Leichte Sprache"
+        SIGN_LANGUAGE = "gebaerdensprache", "Gebärdensprache"
+        ACCESSIBILITY = "barrierefreiheit", "Erklärung zur Barrierefreiheit"
+        REPORT_BARRIER = "barriere-melden", "Barriere melden"
+        IMPRINT = "impressum", "Impressum"
+        PRIVACY = "datenschutz", "Datenschutz"
+
+    slug = models.SlugField("Seite", max_length=40, unique=True, choices=Slug.choices)
+    title = models.CharField("Überschrift", max_length=120)
+    body = models.TextField("Text", help_text=MARKDOWN_HELP)
+    stated_on = models.DateField(
+        "erstellt am",
+        null=True,
+        blank=True,
+        help_text="Bei der Erklärung zur Barrierefreiheit: Datum der Erklärung.",
+    )
+    reviewed_on = models.DateField(
+        "zuletzt geprüft am", null=True, blank=True, help_text="Datum der letzten Überprüfung."
+    )
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "Informationsseite"
+        verbose_name_plural = "Informationsseiten"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(f"strategy:{self.slug}")
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class BarrierReport(models.Model):
+    """A barrier reported through the feedback form (§ 10b BGG NRW)."""
+
+    page = models.CharField("Seite (Adresse oder Titel)", max_length=500)
+    description = models.TextField("Beschreibung der Barriere", max_length=5000)
+    name = models.CharField("Name", max_length=200, blank=True)
+    email = models.EmailField("E-Mail für Rückfragen", blank=True)
+    created_at = models.DateTimeField("eingegangen am", default=timezone.now)
+    handled = models.BooleanField("erledigt", default=False)
+    note = models.TextField("interne Notiz", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Meldung einer Barriere"
+        verbose_name_plural = "Meldungen von Barrieren"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at):%d.%m.%Y %H:%M} – {self.page[:60]}"

@@ -16,11 +16,13 @@ def _bump(sender, action=None, **kwargs):
 
 
 def connect():
-    from .models import ContentVersion
+    from .models import BarrierReport, ContentVersion
 
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is ContentVersion or model._meta.model_name.startswith("historical"):
+            if model in (ContentVersion, BarrierReport) or model._meta.model_name.startswith(
+                "historical"
+            ):
                 continue
             post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-del-{model._meta.label}")

@@ -9,7 +9,12 @@ urlpatterns = [
     path("leitbild/", views.leitbild, name="leitbild"),
     path("ziele/<goal_code:code>/", views.goal_detail, name="goal-detail"),
     path("downloads/", views.downloads, name="downloads"),
-    *[path(f"{page}/", views.info_page, {"page": page}, name=page) for page in views.INFO_PAGES],
+    path("barriere-melden/", views.report_barrier, name="barriere-melden"),
+    *[
+        path(f"{page}/", views.info_page, {"page": page}, name=page)
+        for page in views.INFO_PAGES
+        if page != "barriere-melden"
+    ],
     # Last: the Teilstrategien live at the top level, /smart-city/ and /e-government/.
     path("<slug:slug>/", views.substrategy_detail, name="substrategy-detail"),
 ]

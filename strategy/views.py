@@ -1,15 +1,19 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from measures import publications
 from measures.forms import ReportForm
 from measures.models import FieldOfAction, Measure, Status
 
-from .models import ContentVersion, Goal, Principle, SubStrategy
+from .forms import BarrierReportForm
+from .models import ContentVersion, Goal, InfoPage, Principle, SubStrategy
 
 # Pages required by law whose content follows in their own piece of work; until then each
 # says what it will hold.
@@ -149,10 +153,64 @@ def downloads(request):
 
 @require_GET
 def info_page(request, page):
+    """A legal page: the Redaktion's text from the admin, or the shipped default."""
+    content = InfoPage.objects.filter(slug=page).first()
     return render(
         request,
         f"pages/{page}.html",
-        {"title": INFO_PAGES[page]},
+        {"title": content.title if content else INFO_PAGES[page], "content": content},
+    )
+
+
+REPORTS_PER_HOUR = 5
+
+
+@require_http_methods(["GET", "POST"])
+def report_barrier(request):
+    """The feedback form: stored, e-mailed to the Redaktion, protected against bots by a
+    honeypot field and a per-address rate limit; CSRF as every form."""
+    content = InfoPage.objects.filter(slug=InfoPage.Slug.REPORT_BARRIER).first()
+    form = BarrierReportForm(
+        request.POST or None, initial={"page": request.GET.get("seite", "")[:500]}
+    )
+    status = 200
+    if request.method == "POST":
+        key = "barrier-reports:" + request.META.get("REMOTE_ADDR", "")
+        if cache.get(key, 0) >= REPORTS_PER_HOUR:
+            form.add_error(None, "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere "
+                                 "Meldungen. Bitte versuchen Sie es später noch einmal oder "
+                                 "schreiben Sie an digitalisierung@iserlohn.de.")  # fmt: skip
+            status = 429
+        elif form.is_valid():
+            if not form.is_spam():
+                report = form.save()
+                cache.set(key, cache.get(key, 0) + 1, 3600)
+                _mail_report(request, report)
+            return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
+        else:
+            status = 400
+    return render(
+        request,
+        "pages/barriere-melden.html",
+        {"title": INFO_PAGES["barriere-melden"], "content": content, "form": form,
+         "sent": request.GET.get("gesendet") == "1"},
+        status=status,
+    )  # fmt: skip
+
+
+def _mail_report(request, report):
+    if not settings.BARRIER_REPORT_EMAIL:
+        return
+    admin_url = request.build_absolute_uri(
+        reverse("admin:strategy_barrierreport_change", args=[report.pk])
+    )
+    send_mail(
+        subject=f"Barriere gemeldet: {report.page[:80]}",
+        message=f"Seite: {report.page}\n\n{report.description}\n\n"
+        f"Kontakt: {report.name or '–'} {report.email or ''}\n\nIm Admin: {admin_url}",
+        from_email=None,
+        recipient_list=[settings.BARRIER_REPORT_EMAIL],
+        fail_silently=True,
     )
 
 

@@ -132,3 +132,27 @@ def test_keyboard_reaches_every_control_with_visible_focus(name, seeded_server, 
             invisible.append(state["text"])
     assert not invisible, f"ohne sichtbaren Fokus: {invisible[:5]}"
     assert len(reached) >= expected - 1, (len(reached), expected)
+
+
+def test_feedback_form_in_its_error_state_is_accessible(seeded_server, page_at):
+    for width in WIDTHS:
+        page = page_at(width)
+        page.goto(seeded_server.url + "/barriere-melden/")
+        page.fill("#id_email", "keine-adresse")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.locator("[role=alert]").count() == 1
+        assert page.locator("[aria-invalid=true]").count() >= 2
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = results.response["violations"]
+        assert not violations, f"Formular mit Fehlern bei {width} px:\n{describe(violations)}"
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0

@@ -5,6 +5,8 @@ document."""
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from iserlohn_digital.wsgi import application
@@ -16,7 +18,13 @@ pytestmark = pytest.mark.django_db
 def api_schema(settings):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     call_command("load_seed", verbosity=0)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Requests go straight to the WSGI application; like Django's test client, keep it
+    # from closing the test's database connection at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_every_operation_conforms_to_the_openapi_document(api_schema):

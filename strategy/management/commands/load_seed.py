@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Loaded in this order: later files refer to earlier ones by natural key.
-SEED_FIXTURES = ["strategy", "units", "measures"]
+SEED_FIXTURES = ["strategy", "units", "measures", "pages"]
 
 
 class Command(BaseCommand):
