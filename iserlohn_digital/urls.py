@@ -17,6 +17,8 @@ admin.site.site_header = "Iserlohn digital – Redaktion"
 admin.site.site_title = "Iserlohn digital"
 admin.site.index_title = "Inhalte der Digitalisierungsstrategie"
 
+handler500 = "iserlohn_digital.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -77,14 +77,22 @@ def _recreate_groups():
 
 @pytest.fixture
 def page_at(browser):
-    """Opens pages at a given viewport width; closes them after the test."""
-    contexts = []
+    """Opens pages at a given viewport width; closes them after the test, which fails if
+    the browser reported any Content Security Policy violation on any of them."""
+    contexts, violations = [], []
+
+    def record(message):
+        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
+            violations.append(message.text)
 
     def open_page(width):
         context = browser.new_context(viewport={"width": width, "height": 900})
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", record)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, "CSP-Verstöße:\n" + "\n".join(violations[:10])
