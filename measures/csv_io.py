@@ -53,6 +53,14 @@ YES, NO = "ja", "nein"
 MAX_ROWS = 20000
 
 
+def spreadsheet_safe(value):
+    """A cell for a public CSV: text that a spreadsheet would run as a formula gets a
+    leading apostrophe. (The admin's round-trip export keeps values as they are.)"""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
 def _text(value):
     if value is None:
         return ""

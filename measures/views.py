@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from strategy.models import ContentVersion, Goal, SubStrategy
 
 from . import charts, publications
+from .csv_io import spreadsheet_safe
 from .forms import CatalogueForm, ReportForm
 from .models import FieldOfAction, Measure, Status, StatusUpdate, Tag
 
@@ -136,15 +137,8 @@ def measure_csv(request):
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for measure in measures:
-        writer.writerow([_csv_cell(value(measure)) for _, value in CSV_COLUMNS])
+        writer.writerow([spreadsheet_safe(value(measure)) for _, value in CSV_COLUMNS])
     return response
-
-
-def _csv_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 @require_GET

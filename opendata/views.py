@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from measures.csv_io import spreadsheet_safe
 from measures.models import FieldOfAction, Measure, Milestone
 from strategy.models import ContentVersion
 
@@ -35,14 +36,12 @@ def index(request):
     )
 
 
-def _csv_safe(value):
+def _csv_cell(value):
     if isinstance(value, list):
         value = "; ".join(value)
     if isinstance(value, bool):
         value = "ja" if value else "nein"
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return "" if value is None else value
+    return "" if value is None else spreadsheet_safe(value)
 
 
 @require_GET
@@ -54,7 +53,7 @@ def measures_csv(request):
     writer.writerow(FIELDS)
     for measure in published_measures():
         record = measure_record(measure)
-        writer.writerow([_csv_safe(record[name]) for name in FIELDS])
+        writer.writerow([_csv_cell(record[name]) for name in FIELDS])
     return response
 
 

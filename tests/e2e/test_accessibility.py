@@ -54,6 +54,22 @@ WIDE_SCRIPT = """() => {
 }"""
 
 
+def assert_accessible(page, label):
+    """No axe violation of WCAG 2.1 A/AA on the page as it is now."""
+    results = axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{label}:\n{describe(violations)}"
+
+
+def horizontal_overflow(page):
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
 def describe(violations):
     return "\n".join(
         f"{v['id']}: {v['help']} – {[n['target'] for n in v['nodes']][:3]}" for v in violations
@@ -66,19 +82,9 @@ def test_page_is_accessible_at_both_widths(name, seeded_server, page_at):
     for width in WIDTHS:
         page = page_at(width)
         page.goto(url)
-        results = axe.run(
-            page,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
-        violations = results.response["violations"]
-        assert not violations, f"{name} bei {width} px:\n{describe(violations)}"
+        assert_accessible(page, f"{name} bei {width} px")
         if width == 320:
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = horizontal_overflow(page)
             assert overflow <= 0, (
                 f"{name} scrollt bei 320 px um {overflow} px seitlich: {page.evaluate(WIDE_SCRIPT)}"
             )
@@ -143,16 +149,5 @@ def test_feedback_form_in_its_error_state_is_accessible(seeded_server, page_at):
             page.click("button[type=submit]")
         assert page.locator("[role=alert]").count() == 1
         assert page.locator("[aria-invalid=true]").count() >= 2
-        results = axe.run(
-            page,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
-        violations = results.response["violations"]
-        assert not violations, f"Formular mit Fehlern bei {width} px:\n{describe(violations)}"
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
+        assert_accessible(page, f"Formular mit Fehlern bei {width} px")
+        assert horizontal_overflow(page) <= 0
