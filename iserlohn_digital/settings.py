@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "iserlohn_digital.logs.RequestIdMiddleware",
     "iserlohn_digital.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -225,10 +226,19 @@ EMAIL_BACKEND = (
 # A measure without a status update for longer than this shows "Stand veraltet".
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
 
+# One JSON object per line on stdout, each with the request id (also on the 500 page).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "iserlohn_digital.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "iserlohn_digital.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The PDF renderer reports every step and font subset at INFO.
     "loggers": {
@@ -236,5 +246,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The access log above replaces Django's own request warnings (404 and the like).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
     },
 }

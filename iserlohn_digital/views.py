@@ -19,5 +19,6 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER)
         return response
     return HttpResponseServerError(
-        render_to_string("500.html"), content_type="text/html; charset=utf-8"
+        render_to_string("500.html", {"request_id": getattr(request, "id", "")}),
+        content_type="text/html; charset=utf-8",
     )

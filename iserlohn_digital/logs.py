@@ -1,0 +1,67 @@
+"""Logs to stdout as one JSON object per line, each with the id of its request."""
+
+import contextvars
+import json
+import logging
+import time
+import uuid
+
+request_id_var = contextvars.ContextVar("request_id", default="-")
+access_log = logging.getLogger("iserlohn_digital.requests")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
+        for key in ("method", "path", "status", "duration_ms"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (from X-Request-ID if the proxy sent a sane one), puts
+    it on the response and in every log line, and logs one line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        start = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "request_id": request.id,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - start) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
