@@ -30,7 +30,10 @@ def database_answers() -> bool:
             cursor.execute("SELECT 1")
         return True
     except DatabaseError:
-        connection.close()
+        # Drop the broken connection so the next request connects afresh (not inside a
+        # transaction, where the caller owns the connection).
+        if not connection.in_atomic_block:
+            connection.close()
         return False
 
 

@@ -2,7 +2,7 @@
 from the schemas and signatures below; only published content appears."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, QueryDict
@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import StringConstraints
 
 from measures.forms import CatalogueForm
 from measures.models import FieldOfAction, Measure, Milestone, StatusUpdate
@@ -29,6 +30,11 @@ api = NinjaAPI(
 )
 
 PAGE_SIZE = 50
+
+# Identifiers as the site uses them; anything else is a 400 before the database sees it.
+MeasureCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-\d{1,2}\.\d{1,4}$")]
+GoalCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-Z\d{1,2}(\.\d{1,2})?$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-z0-9]{1,80}$")]
 
 
 class Error(Schema):
@@ -221,12 +227,14 @@ Status = Literal["geplant", "vorbereitung", "umsetzung", "abgeschlossen", "zurue
 
 class MeasureFilters(Schema):
     q: str | None = Field(None, max_length=200, description="Suchbegriff")
-    teilstrategie: str | None = Field(None, description="Kurzname, z. B. smart-city")
-    handlungsfeld: str | None = Field(None, description="Kurzname des Handlungsfelds")
+    teilstrategie: Slug | None = Field(None, description="Kurzname, z. B. smart-city")
+    handlungsfeld: Slug | None = Field(None, description="Kurzname des Handlungsfelds")
     status: Status | None = None
     prioritaet: Literal["hoch", "mittel", "niedrig"] | None = None
-    einheit: str | None = Field(None, description="Kurzname der Organisationseinheit")
-    schlagwort: str | None = Field(None, description="Kurzname des Schlagworts")
+    einheit: Slug | None = Field(None, description="Kurzname der Organisationseinheit")
+    schlagwort: str | None = Field(
+        None, max_length=100, pattern=r"^[-\w]+$", description="Kurzname des Schlagworts"
+    )
     zeitraum: int | None = Field(None, ge=2020, le=2040, description="läuft im Jahr")
     sortierung: Literal["relevanz", "code", "status", "ende", "aktualisiert"] | None = None
 
@@ -270,7 +278,7 @@ def list_goals(request: HttpRequest):
 
 
 @api.get("/goals/{code}", response={200: GoalOut, 404: Error}, tags=["Strategie"])
-def get_goal(request: HttpRequest, code: str):
+def get_goal(request: HttpRequest, code: GoalCode):
     return get_object_or_404(Goal.objects.published(), code=code)
 
 
@@ -287,7 +295,7 @@ def list_fields(request: HttpRequest):
 
 
 @api.get("/fields/{slug}", response={200: FieldOut, 404: Error}, tags=["Strategie"])
-def get_field(request: HttpRequest, slug: str):
+def get_field(request: HttpRequest, slug: Slug):
     return get_object_or_404(FieldOfAction.objects.published(), slug=slug)
 
 
@@ -307,13 +315,13 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]):
 
 
 @api.get("/measures/{code}", response={200: MeasureOut, 404: Error}, tags=["Maßnahmen"])
-def get_measure(request: HttpRequest, code: str):
+def get_measure(request: HttpRequest, code: MeasureCode):
     return get_object_or_404(_measures(), code=code)
 
 
 @api.get("/updates", response={200: list[UpdateOut], 400: Error}, tags=["Maßnahmen"])
 @paginate(Pagination)
-def list_updates(request: HttpRequest, measure: str | None = None):
+def list_updates(request: HttpRequest, measure: MeasureCode | None = None):
     """Statusmeldungen, die neuesten zuerst; optional zu einer Maßnahme (Code)."""
     updates = StatusUpdate.objects.filter(measure__in=Measure.objects.published())
     if measure:
@@ -323,7 +331,7 @@ def list_updates(request: HttpRequest, measure: str | None = None):
 
 @api.get("/milestones", response={200: list[MilestoneOut], 400: Error}, tags=["Maßnahmen"])
 @paginate(Pagination)
-def list_milestones(request: HttpRequest, measure: str | None = None):
+def list_milestones(request: HttpRequest, measure: MeasureCode | None = None):
     """Meilensteine nach Termin; optional zu einer Maßnahme (Code)."""
     milestones = Milestone.objects.filter(measure__in=Measure.objects.published())
     if measure:

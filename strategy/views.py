@@ -205,7 +205,8 @@ def _mail_report(request, report):
         reverse("admin:strategy_barrierreport_change", args=[report.pk])
     )
     send_mail(
-        subject=f"Barriere gemeldet: {report.page[:80]}",
+        # One line: line breaks in a mail header are refused (and would inject headers).
+        subject="Barriere gemeldet: " + " ".join(report.page.split())[:80],
         message=f"Seite: {report.page}\n\n{report.description}\n\n"
         f"Kontakt: {report.name or '–'} {report.email or ''}\n\nIm Admin: {admin_url}",
         from_email=None,
