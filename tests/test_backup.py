@@ -42,7 +42,11 @@ def test_backup_restore_round_trip_is_identical(tmp_path, client, django_user_mo
     before, after = normalised(first), normalised(second)
     differing = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert len(before) == len(after)
-    assert not differing, differing[:2]
+    assert not differing, [
+        (a["model"], a["pk"], {k: (v, b["fields"].get(k)) for k, v in a["fields"].items()
+                               if b["fields"].get(k) != v})
+        for a, b in differing[:3]
+    ]  # fmt: skip
     restored = Measure.objects.get(code=measure.code)
     assert restored.title == "Geänderter Titel"
     assert restored.history.count() >= 1
