@@ -1,6 +1,8 @@
 """Backup → empty database → restore → backup gives identical data."""
 
+import datetime
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -12,13 +14,21 @@ from tests.conftest import login_with_second_factor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
 def normalised(path):
-    """The backup's objects in a fixed order; many-to-many lists compared as sets."""
+    """The backup's objects in a fixed order; many-to-many lists compared as sets, and
+    timestamps at the millisecond precision of Django's JSON fixtures (which writes
+    "…:35.000Z" for 35 s and 400 µs, and "…:35Z" once that is loaded back)."""
     objects = json.loads(path.read_text())
     for obj in objects:
         for name, value in obj["fields"].items():
             if isinstance(value, list) and all(isinstance(item, list) for item in value):
                 obj["fields"][name] = sorted(value)
+            elif isinstance(value, str) and TIMESTAMP.match(value):
+                moment = datetime.datetime.fromisoformat(value)
+                obj["fields"][name] = moment.isoformat(timespec="milliseconds")
     return sorted(objects, key=lambda obj: (obj["model"], json.dumps(obj.get("pk"))))
 
 
