@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests}
 
-.PHONY: help run test lint fmt superuser seed bench backup restore lock clean
+.PHONY: help run test lint fmt superuser seed bench loadtest backup restore lock clean
 
 help:
 	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 starten"
@@ -28,6 +28,7 @@ help:
 	@echo "make fmt        – Code formatieren"
 	@echo "make superuser  – ein Administrationskonto anlegen"
 	@echo "make bench      – PDFs messen: erstes Erzeugen, Cache, Speicher (Seed-Daten und +500 Maßnahmen)"
+	@echo "make loadtest   – Lasttest: gunicorn (Produktionseinstellungen, PostgreSQL), 50 Clients 60 s mit wrk"
 	@echo "make backup     – Inhalte, Konten und Verlauf sichern (FILE=…, Standard backups/…json)"
 	@echo "make restore FILE=… – eine Sicherung in eine leere Datenbank einspielen"
 	@echo "make lock       – Abhängigkeiten neu auflösen (requirements*.lock)"
@@ -79,6 +80,11 @@ bench: $(VENV)/.installed
 	$(BENCH_ENV) $(MANAGE) generate_measures 500
 	$(BENCH_ENV) $(MANAGE) bench_publications --label "(Seed-Daten + 500 erzeugte)"
 	rm -f bench.sqlite3
+
+# Needs PostgreSQL (PERF_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), Redis
+# (PERF_REDIS_URL, default database 15 on 127.0.0.1:6379) and wrk (apt-get install wrk).
+loadtest: $(VENV)/.installed
+	$(PY) perf/loadtest.py
 
 FILE ?= backups/iserlohn-digital-$(shell date +%Y-%m-%d-%H%M).json
 

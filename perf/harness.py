@@ -1,0 +1,198 @@
+"""What the load test and the benchmark share: a database of their own, gunicorn with
+production settings, and wrk driving it from a second process on loopback.
+
+Run only through `make loadtest` and `make bench`; nothing here is imported by the portal.
+"""
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+POSTGRES_URL = os.environ.get("PERF_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("PERF_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def fail(message: str) -> None:
+    print(f"Abbruch: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        fail("wrk ist nicht installiert (Debian/Ubuntu: apt-get install wrk).")
+    return wrk
+
+
+def fresh_database(name: str) -> str:
+    """Drops and creates database `name` on the PostgreSQL server; returns its URL."""
+    try:
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        fail(f"PostgreSQL unter {POSTGRES_URL} ist nicht erreichbar ({error}).")
+    return f"{POSTGRES_URL}/{name}"
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def flush_redis() -> None:
+    """Empties the benchmark's own Redis database, so no page comes from an earlier run."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.RedisError as error:
+        fail(f"Redis unter {REDIS_URL} ist nicht erreichbar ({error}).")
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production server, on loopback and without TLS."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        SITE_URL="http://127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_portal(env: dict[str, str], measures: int = 0) -> None:
+    """Migrates, loads the seed data (and `measures` generated ones), collects static files."""
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_seed", "--verbosity", "0")
+    if measures:
+        manage(env, "generate_measures", str(measures))
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, app: str = "iserlohn_digital.wsgi", workers=2):
+    """A gunicorn with the production configuration, answering on 127.0.0.1:`port`."""
+    fd, log_path = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
+    log = os.fdopen(fd, "w")
+    server_env = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+    )
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "--config",
+            "iserlohn_digital/gunicorn.conf.py",
+            app,
+        ],
+        cwd=ROOT,
+        env=server_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}/healthz", process, log_path)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+        errors = [
+            line for line in Path(log_path).read_text().splitlines() if '"level": "ERROR"' in line
+        ]
+        if errors:
+            print(f"gunicorn meldete {len(errors)} Fehler, z. B.: {errors[0][:300]}")
+        os.unlink(log_path)
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, log: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            fail(f"gunicorn ist beendet:\n{Path(log).read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    fail(f"gunicorn antwortet nicht unter {url}.")
+
+
+def fetch(url: str) -> int:
+    """Status of a GET of `url`; used to check the paths before the load and to warm caches."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wrk(base_url: str, paths: list[str], *, connections: int, seconds: int) -> dict:
+    """Drives `paths` (in turn) with `connections` clients for `seconds`; wrk's figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as report:
+        pass
+    try:
+        subprocess.run(
+            [
+                require_wrk(),
+                f"--threads={min(2, connections)}",
+                f"--connections={connections}",
+                f"--duration={seconds}s",
+                "--timeout=10s",
+                f"--script={WRK_SCRIPT}",
+                base_url,
+            ],
+            env=dict(os.environ, WRK_PATHS=listing.name, WRK_REPORT=report.name),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return json.loads(Path(report.name).read_text())
+    finally:
+        os.unlink(listing.name)
+        os.unlink(report.name)
+
+
+def ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
