@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "iserlohn_digital.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iserlohn_digital.middleware.OpenDataCorsMiddleware",
+    # Finished public pages by content version (iserlohn_digital/pagecache.py), compressed.
+    "iserlohn_digital.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     # ETag for every page and API answer, and 304 when the client has it already.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +165,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 500},
         }
     }
+
+# Whole public pages are cached by content version (off while developing, so that
+# changed templates show at once).
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 
 # Behind a TLS-terminating proxy in production; cookies only over HTTPS there.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

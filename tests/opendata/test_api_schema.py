@@ -36,7 +36,8 @@ def test_every_operation_conforms_to_the_openapi_document(api_schema):
         @settings(max_examples=30, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))  # fmt: skip
         def check(case):
-            response = case.call_and_validate()
+            # The WSGI transport does not unpack gzip, which the portal otherwise sends.
+            response = case.call_and_validate(headers={"Accept-Encoding": "identity"})
             assert response.status_code < 500
 
         check()
