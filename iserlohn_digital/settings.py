@@ -64,13 +64,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "iserlohn_digital.logs.RequestIdMiddleware",
     "iserlohn_digital.middleware.HealthCheckMiddleware",
+    # Finished public pages by content version (iserlohn_digital/pagecache.py), compressed
+    # and with every header of the middleware below; a hit skips all of it.
+    "iserlohn_digital.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "iserlohn_digital.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iserlohn_digital.middleware.OpenDataCorsMiddleware",
-    # Finished public pages by content version (iserlohn_digital/pagecache.py), compressed.
-    "iserlohn_digital.pagecache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # ETag for every page and API answer, and 304 when the client has it already.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -119,6 +120,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # How similar a word must be to count as a typo of a searched one (measures/search.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.5"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,10 +1,11 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -127,8 +128,11 @@ class MeasureQuerySet(PublishedQuerySet):
         ).exclude(start_date__isnull=True, end_date__isnull=True)
 
     def with_last_update(self):
-        """Annotates `last_update_on`: the date of the latest status update, if any."""
-        return self.annotate(last_update_on=Max("updates__date"))
+        """Annotates `last_update_on`: the date of the latest status update, if any.
+
+        A subquery, not an aggregate: counting the rows for a pagination then needs no
+        grouping of the whole table."""
+        return self.annotate(last_update_on=_latest_update_date())
 
     def stale(self, today=None):
         """Active measures without a status update for longer than STALE_AFTER_DAYS.
@@ -139,9 +143,16 @@ class MeasureQuerySet(PublishedQuerySet):
         cutoff = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
         return (
             self.active()
-            .annotate(_last_seen=Coalesce(Max("updates__date"), models.F("created_at__date")))
+            .annotate(_last_seen=Coalesce(_latest_update_date(), models.F("created_at__date")))
             .filter(_last_seen__lt=cutoff)
         )
+
+
+def _latest_update_date():
+    from .progress import StatusUpdate
+
+    latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-date")
+    return Subquery(latest.values("date")[:1])
 
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
@@ -242,10 +253,18 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField("angelegt", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("geändert", auto_now=True)
+    # What the search looks at, kept current on every write (measures/search.py); left
+    # out of backups and exports, as it is derived and recomputed on restore.
+    search_text = models.TextField(editable=False, default="", serialize=False)
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = MeasureManager()
-    # updated_at changes with every save; the history shows what really changed.
-    history = HistoricalRecords(m2m_fields=[goals, dependencies], excluded_fields=["updated_at"])
+    # updated_at changes with every save and the search fields follow the others; the
+    # history shows what really changed.
+    history = HistoricalRecords(
+        m2m_fields=[goals, dependencies],
+        excluded_fields=["updated_at", "search_text", "search_vector"],
+    )
 
     class Meta:
         ordering = ["code"]

@@ -17,6 +17,7 @@ from measures.models import (
     Tag,
     TaggedMeasure,
 )
+from measures.search import update_search_index
 from strategy.models import ContentVersion
 
 SUBJECTS = [
@@ -117,5 +118,7 @@ class Command(BaseCommand):
                             (StatusUpdate, updates), (Milestone, milestones),
                             (Indicator, indicators)]:  # fmt: skip
             model.objects.bulk_create(rows, batch_size=2000)
-        ContentVersion.bump()  # bulk_create sends no signals
+        # bulk_create sends no signals: the search index and the content version by hand.
+        update_search_index([measure.pk for measure in measures])
+        ContentVersion.bump()
         self.stdout.write(f"{count} Beispielmaßnahmen erzeugt.")
