@@ -1,12 +1,13 @@
 import datetime
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
-from strategy.models import SubStrategy
+from strategy.models import ContentVersion, SubStrategy
 
-from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag
+from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag, TaggedMeasure
 from .search import search_measures
 
 SORTS = {
@@ -72,21 +73,7 @@ class CatalogueForm(forms.Form):
 
     @classmethod
     def for_request(cls, data):
-        return cls(
-            data,
-            substrategies=list(SubStrategy.objects.all()),
-            fields_of_action=list(FieldOfAction.objects.published()),
-            units=list(
-                OrganisationalUnit.objects.filter(measures__in=Measure.objects.published())
-                .distinct()
-                .order_by("name")
-            ),
-            tags=list(
-                Tag.objects.filter(tagged_measures__content_object__in=Measure.objects.published())
-                .distinct()
-                .order_by("name")
-            ),
-        )
+        return cls(data, **_choices())
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
@@ -209,3 +196,33 @@ class ReportForm(forms.Form):
                 self.add_error("seit", "„Änderungen seit“ muss vor dem Stichtag liegen.")
             data["seit"] = seit
         return data
+
+
+def _choices() -> dict:
+    """What the filters offer: only what published measures use. Asked by every catalogue
+    request, so kept in the cache per content version."""
+    number, _ = ContentVersion.number_and_time()
+    key = f"catalogue-choices:{number}"
+    choices = cache.get(key)
+    if choices is None:
+        published = Measure.objects.published()
+        choices = {
+            "substrategies": list(SubStrategy.objects.all()),
+            "fields_of_action": list(FieldOfAction.objects.published()),
+            "units": list(
+                OrganisationalUnit.objects.filter(
+                    Exists(published.filter(lead_unit=OuterRef("pk")))
+                ).order_by("name")
+            ),
+            "tags": list(
+                Tag.objects.filter(
+                    Exists(
+                        TaggedMeasure.objects.filter(
+                            tag=OuterRef("pk"), content_object__in=published
+                        )
+                    )
+                ).order_by("name")
+            ),
+        }
+        cache.set(key, choices, 60 * 60 * 24)
+    return choices

@@ -215,6 +215,10 @@ def tag_detail(request, slug):
     return render(request, "measures/tag_detail.html", {"tag": tag, "measures": measures})
 
 
+# The dashboard's roadmap and lists show at most this many measures each.
+DASHBOARD_LIMIT = 30
+
+
 def _quarter_start(day):
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -246,20 +250,27 @@ def dashboard(request):
     ).order_by("position")
     quarter = _quarter_start(today)
     first, last = quarter.replace(year=quarter.year - 1), quarter.replace(year=quarter.year + 3)
-    roadmap = list(
+    running = (
         published.open()
         .running_in(first, last)
         .filter(start_date__isnull=False, end_date__isnull=False)
         .order_by("end_date", "code")
     )
+    roadmap = list(running[:DASHBOARD_LIMIT])
     overdue = _listed(published.overdue(today)).order_by("end_date", "code")
     stale = _listed(published.stale(today)).order_by("code")
+    # Lists stay short however many measures there are; the counts say how many in all.
+    totals = published.aggregate(
+        progress=Avg("progress"),
+        running=Count("pk", filter=Q(pk__in=running.values("pk"))),
+        overdue=Count("pk", filter=Q(pk__in=overdue.values("pk"))),
+    )
     recent = (
         StatusUpdate.objects.filter(measure__in=published)
         .select_related("measure")
         .order_by("-date", "-recorded_at")[:10]
     )
-    overall = published.aggregate(progress=Avg("progress"))["progress"] or 0
+    overall = totals["progress"] or 0
     return render(
         request,
         "measures/dashboard.html",
@@ -280,8 +291,12 @@ def dashboard(request):
             "roadmap_chart": charts.roadmap_chart(roadmap, first=first, last=last),
             "legend": charts.legend(Status),
             "stale_days": settings.STALE_AFTER_DAYS,
-            "overdue": overdue,
-            "stale": stale,
+            "overdue": overdue[:DASHBOARD_LIMIT],
+            "overdue_count": totals["overdue"],
+            "stale": stale[:DASHBOARD_LIMIT],
+            "stale_count": stale.count(),
+            "running_count": totals["running"],
+            "limit": DASHBOARD_LIMIT,
             "recent": recent,
         },
     )

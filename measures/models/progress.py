@@ -70,7 +70,11 @@ class StatusUpdate(models.Model):
                 fields=["measure", "recorded_at"], name="update_unique_per_moment"
             ),
         ]
-        indexes = [models.Index(fields=["measure", "-date"], name="update_measure_date")]
+        # The newest reports per measure (its "Stand") and overall (dashboard, feed).
+        indexes = [
+            models.Index(fields=["measure", "-date"], name="update_measure_date"),
+            models.Index(fields=["-date", "-recorded_at"], name="update_newest"),
+        ]
 
     def __str__(self):
         status = self.get_status_display()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.builders import add_measures, make_measure, make_world
+from tests.builders import add_measures, make_field, make_measure, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,20 @@ def test_every_published_measure_is_reachable_in_three_clicks_from_the_start_pag
         frontier = [p for p in found if not p.endswith((".csv", ".xml", ".pdf"))]
     for measure in world["measures"]:
         assert measure.get_absolute_url() in seen
+
+
+def test_the_dashboard_lists_stay_short_and_say_how_many_there_are(client):
+    import datetime
+
+    from measures.views import DASHBOARD_LIMIT
+
+    field = make_field()
+    for _ in range(DASHBOARD_LIMIT + 5):
+        make_measure(
+            field_of_action=field, status="umsetzung", progress=50,
+            start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 1, 1),
+        )  # fmt: skip
+    response = client.get("/umsetzungsstand/")
+    assert len(response.context["overdue"]) == DASHBOARD_LIMIT
+    assert response.context["overdue_count"] == DASHBOARD_LIMIT + 5
+    assert f"{DASHBOARD_LIMIT + 5} Maßnahmen sind überfällig" in response.text
