@@ -42,9 +42,9 @@ class PageCacheMiddleware:
 
         from strategy.models import ContentVersion
 
-        version = ContentVersion.current()
+        number, changed_at = ContentVersion.number_and_time()
         today = timezone.localdate()
-        key = self._key(request, version.number, today)
+        key = self._key(request, number, today)
         cached = cache.get(key)
         if cached is not None:
             response = self._restore(cached)
@@ -63,7 +63,7 @@ class PageCacheMiddleware:
             if not response.has_header("Last-Modified"):
                 # The pages change with the content and with the date (overdue, stale).
                 midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-                response["Last-Modified"] = http_date(max(version.changed_at, midnight).timestamp())
+                response["Last-Modified"] = http_date(max(changed_at, midnight).timestamp())
             if not response.has_header("Cache-Control"):
                 # Browsers may keep the page, but ask whether it changed before showing it.
                 patch_cache_control(response, no_cache=True)
@@ -94,7 +94,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(request, version: int, today) -> str:
-        address = f"{request.get_host()}{request.get_full_path()}"
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
         encoding = "gzip" if _accepts_gzip(request) else "identity"
         return f"page:{version}:{today.isoformat()}:{encoding}:{digest}"

@@ -5,6 +5,8 @@ the Teilstrategien Smart City and E-Government; from the Leitbild, übergeordnet
 strategische Ziele are derived for each of them.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -228,6 +230,16 @@ class ContentVersion(models.Model):
     def current(cls) -> "ContentVersion":
         version, _ = cls.objects.get_or_create(pk=1)
         return version
+
+    @classmethod
+    def number_and_time(cls) -> tuple[int, datetime.datetime]:
+        """The current number and time of change in one plain query (asked by every
+        request for a cached page)."""
+        row = cls.objects.filter(pk=1).values_list("number", "changed_at").first()
+        if row is None:
+            version = cls.current()
+            row = (version.number, version.changed_at)
+        return row
 
     @classmethod
     def bump(cls) -> None:
