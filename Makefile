@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests}
 
-.PHONY: help run test lint fmt superuser seed bench loadtest backup restore lock clean
+.PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean
 
 help:
 	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 starten"
@@ -27,7 +27,8 @@ help:
 	@echo "make lint       – ruff, hadolint, Migrations- und Systemprüfung"
 	@echo "make fmt        – Code formatieren"
 	@echo "make superuser  – ein Administrationskonto anlegen"
-	@echo "make bench      – PDFs messen: erstes Erzeugen, Cache, Speicher (Seed-Daten und +500 Maßnahmen)"
+	@echo "make bench      – Seiten und PDFs messen: Portal gegen bloßes Django (wrk), Seed-Daten und 10.000 Maßnahmen, zwei Server"
+	@echo "make bench-pdf  – nur die PDFs: erstes Erzeugen, Cache, Speicher (Seed-Daten und +500 Maßnahmen)"
 	@echo "make loadtest   – Lasttest: gunicorn (Produktionseinstellungen, PostgreSQL), 50 Clients 60 s mit wrk"
 	@echo "make backup     – Inhalte, Konten und Verlauf sichern (FILE=…, Standard backups/…json)"
 	@echo "make restore FILE=… – eine Sicherung in eine leere Datenbank einspielen"
@@ -71,7 +72,7 @@ seed: $(VENV)/.installed
 # Benchmarks run on their own database file, never on the one of `make run`.
 BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung} ALLOWED_HOSTS=testserver DATABASE_URL=sqlite:///$(CURDIR)/bench.sqlite3
 
-bench: $(VENV)/.installed
+bench-pdf: $(VENV)/.installed
 	rm -f bench.sqlite3
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
@@ -84,7 +85,13 @@ bench: $(VENV)/.installed
 # Needs PostgreSQL (PERF_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), Redis
 # (PERF_REDIS_URL, default database 15 on 127.0.0.1:6379) and wrk (apt-get install wrk).
 loadtest: $(VENV)/.installed
-	$(PY) perf/loadtest.py
+	$(PY) -m perf.loadtest
+
+# Portal against bare Django's hello with wrk, seed data and 10,000 measures (perf/bench.py),
+# then the PDF figures; needs what `make loadtest` needs.
+bench: $(VENV)/.installed
+	$(PY) -m perf.bench
+	$(MAKE) --no-print-directory bench-pdf
 
 FILE ?= backups/iserlohn-digital-$(shell date +%Y-%m-%d-%H%M).json
 

@@ -12,7 +12,7 @@ import sys
 import urllib.parse
 import urllib.request
 
-import harness
+from perf import harness
 
 CONNECTIONS = int(os.environ.get("LOADTEST_CLIENTS", "50"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
