@@ -7,8 +7,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are renewed now and then (against slow leaks); the application is loaded once
+# in the master, so a new worker answers at once instead of importing everything anew.
+max_requests = 20000
+max_requests_jitter = 2000
+preload_app = True
 # The application logs one JSON line per request itself (with its request id).
 accesslog = None
 errorlog = "-"

@@ -157,7 +157,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "iserlohn_digital.cache.SharedClientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "iserlohn-digital",
             "TIMEOUT": 60 * 60 * 24 * 7,

@@ -189,6 +189,10 @@ def legend(statuses) -> SafeString:
     )
 
 
+# A pillar of the Architektur shows at most this many measures, then "+ N weitere".
+PILLAR_LIMIT = 12
+
+
 def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     """The Architektur of a Teilstrategie as a drawing for print: the Leitbild as roof,
     the übergeordnete Ziele beneath, the Handlungsfelder as pillars holding their
@@ -202,7 +206,9 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     title_lines = max((len(_wrap(f.name, pillar_w / 6.2)) for f in fields), default=1)
     head_h = 22 + 12 * title_lines
     measure_h = 18
-    tallest = max((len(f.measures.all()) for f in fields), default=0)
+    shown = {f.pk: list(f.measures.all())[:PILLAR_LIMIT] for f in fields}
+    more = {f.pk: len(f.measures.all()) - len(shown[f.pk]) for f in fields}
+    tallest = max((len(shown[f.pk]) + bool(more[f.pk]) for f in fields), default=0)
     height = top + head_h + measure_h * tallest + 24
     parts = [
         format_html(
@@ -284,7 +290,18 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                     line,
                 )  # fmt: skip
             )
-        for row, measure in enumerate(field.measures.all()):
+        if more[field.pk]:
+            y = top + head_h + len(shown[field.pk]) * measure_h
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="8.5" fill="{}">+ {} weitere</text>',
+                    x + 8,
+                    y + 11,
+                    TEXT,
+                    more[field.pk],
+                )  # fmt: skip
+            )
+        for row, measure in enumerate(shown[field.pk]):
             y = top + head_h + row * measure_h
             parts.append(
                 format_html(
@@ -308,7 +325,8 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
     title = (
         f"{substrategy.name}-Architektur: Leitbild als Dach, {len(goals)} übergeordnete Ziele, "
         f"{len(fields)} Handlungsfelder als Säulen mit {measure_count} Maßnahmen und ihrem "
-        "Status. Die Maßnahmen stehen mit Status auch in der Übersicht im Text."
+        f"Status{', je Säule höchstens ' + str(PILLAR_LIMIT) if any(more.values()) else ''}."
+        " Die Maßnahmen stehen mit Status auch in der Übersicht im Text."
     )
     return _svg(width, height, title, mark_safe("".join(parts)))
 

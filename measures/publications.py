@@ -164,6 +164,9 @@ def brochure_context():
         "status_rows": rows,
         "status_chart": chart,
         "total": len(measures),
+        # A short brochure however many measures there are: so many per Handlungsfeld.
+        "overview_limit": charts.PILLAR_LIMIT,
+        "overview_slice": f":{charts.PILLAR_LIMIT}",
     }
 
 

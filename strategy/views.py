@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from measures import publications
+from measures.charts import PILLAR_LIMIT
 from measures.forms import ReportForm
 from measures.models import FieldOfAction, Measure, Status
 
@@ -69,10 +70,12 @@ def substrategy_detail(request, slug):
         .prefetch_related(Prefetch("children", visible_goals), "principles")
     )
     measures = Measure.objects.visible_to(request.user).order_by("code")
+    # Each pillar shows its first measures and how many there are in all.
     fields = (
         FieldOfAction.objects.visible_to(request.user)
         .in_substrategy(substrategy)
-        .prefetch_related(Prefetch("measures", measures))
+        .annotate(measure_count=Count("measures", filter=Q(measures__in=measures.values("pk"))))
+        .prefetch_related(Prefetch("measures", measures[:PILLAR_LIMIT], to_attr="first_measures"))
     )
     return render(
         request,
@@ -82,6 +85,7 @@ def substrategy_detail(request, slug):
             "goals": goals,
             "fields": fields,
             "principles": Principle.objects.all(),
+            "pillar_limit": PILLAR_LIMIT,
         },
     )
 

@@ -85,3 +85,18 @@ def test_forms_with_a_csrf_token_and_errors_are_not_cached(client):
     missing, queries = get(client, "/massnahmen/ZZ-9.9/")
     assert missing.status_code == 404
     assert queries > 1
+
+
+def test_the_shared_redis_cache_keeps_one_client_and_works_across_instances():
+    """Two app servers share Redis: what one caches, the other reads (Redis runs beside
+    the tests, as in CI)."""
+    from iserlohn_digital.cache import SharedClientRedisCache
+
+    location = "redis://127.0.0.1:6379/13"
+    one = SharedClientRedisCache(location, {"KEY_PREFIX": "test-shared"})
+    other = SharedClientRedisCache(location, {"KEY_PREFIX": "test-shared"})
+    one.set("page", b"Inhalt", 30)
+    assert other.get("page") == b"Inhalt"
+    assert one._cache.get_client() is one._cache.get_client(write=True)
+    other.delete("page")
+    assert one.get("page") is None

@@ -228,3 +228,17 @@ def test_write_publications_writes_every_document_with_progress(tmp_path, world)
     assert f"[1/{len(files)}]" in out.getvalue()
     for path in tmp_path.iterdir():
         assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_field_with_many_measures_keeps_brochure_and_architektur_short(client):
+    from measures.charts import PILLAR_LIMIT
+
+    world = make_world(PILLAR_LIMIT + 3)
+    field, measures = world["field"], sorted(world["measures"], key=lambda m: m.code)
+    text = text_of(pdf(client, "/downloads/kurzbroschuere.pdf")[0])
+    assert f"Gezeigt werden {PILLAR_LIMIT} von {PILLAR_LIMIT + 3} Maßnahmen" in text
+    assert measures[0].title in text
+
+    page = client.get(field.substrategy.get_absolute_url()).text
+    assert page.count('class="arch__measure ') == PILLAR_LIMIT
+    assert f"alle {PILLAR_LIMIT + 3} Maßnahmen des Handlungsfelds" in page
