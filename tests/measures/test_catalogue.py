@@ -207,3 +207,17 @@ def test_measure_model_matches_the_catalogue_count(client, catalogue):
     assert client.get("/massnahmen/").context["page"].paginator.count == (
         Measure.objects.published().count()
     )
+
+
+def test_a_catalogue_page_counts_the_measures_once_without_grouping(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_world(45)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/massnahmen/", {"seite": "2"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 45
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts
+    assert "GROUP BY" not in counts[0].upper()
