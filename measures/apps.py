@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class MeasuresConfig(AppConfig):
@@ -7,5 +8,7 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .search import set_trigram_threshold
 
         signals.connect()
+        connection_created.connect(set_trigram_threshold, dispatch_uid="trigram-threshold")

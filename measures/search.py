@@ -20,13 +20,13 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import F, FloatField, OuterRef, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 # How similar a word of the code, title, summary or description must be to the query to
 # count as a typo of it; 0.5 lets "Digitalisirung" find "Digitalisierung" but not "Dialog".
-# Applied as pg_trgm.word_similarity_threshold to every PostgreSQL connection (settings).
+# Set as pg_trgm.word_similarity_threshold on every new PostgreSQL connection (below).
 TRIGRAM_THRESHOLD = 0.5
 
 CHUNK = 1000
@@ -84,7 +84,7 @@ def update_search_index(measure_ids, *, models=None, using="default") -> None:
             parts += sorted(tags.get(measure.pk, []))
             measure.search_text = " ".join(part for part in parts if part).casefold()
         Measure.objects.using(using).bulk_update(rows, ["search_text"])
-        if connection.vendor == "postgresql":
+        if connections[using].vendor == "postgresql":
             Measure.objects.using(using).filter(pk__in=chunk).update(
                 search_vector=_vector(TaggedMeasure, OrganisationalUnit)
             )
@@ -114,3 +114,10 @@ def _vector(TaggedMeasure, OrganisationalUnit):
         + SearchVector("description", weight="C", config="german")
         + SearchVector(unit_name, weight="D", config="german")
     )
+
+
+def set_trigram_threshold(sender, connection, **kwargs):
+    """connection_created: the typo tolerance for this session (measures/apps.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {TRIGRAM_THRESHOLD:.2f}")
