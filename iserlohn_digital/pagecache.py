@@ -7,14 +7,20 @@ accepts gzip; conditional requests for it are answered with 304.
 
 Only requests that carry no cookie but the CSRF one are served from the cache: signed-in
 editors see drafts, and a message after a form post belongs to one visitor. Only plain
-200 answers that set no cookie are kept.
+200 answers that set no cookie are kept, and only for query strings made of the
+parameters the portal knows (so made-up ones cannot fill the cache). The key also holds
+the time of the last change (a restored or other database starts its numbers anew) and
+the release (pages of an earlier release link static files that are gone). If the cache
+fails, pages are served uncached.
 """
 
 import datetime
 import hashlib
+import logging
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -26,6 +32,29 @@ MAX_SIZE = 1024 * 1024
 TIMEOUT = 60 * 60 * 24
 TIMEOUT_WITH_QUERY = 60 * 60
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
+# Query parameters of the catalogue, the API and the PDFs; others are not cached.
+KNOWN_PARAMETERS = {
+    "q", "teilstrategie", "handlungsfeld", "einheit", "schlagwort", "status", "prioritaet",
+    "zeitraum", "sortierung", "seite", "page", "stichtag", "seit", "measure",
+}  # fmt: skip
+MAX_QUERY_LENGTH = 300
+
+logger = logging.getLogger(__name__)
+
+
+def release() -> str:
+    """A short fingerprint of the running code, templates and static files."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    apps = ("templates", "iserlohn_digital", "strategy", "measures", "opendata")
+    sources = [*(base / app for app in apps), Path(settings.STATIC_ROOT) / "staticfiles.json"]
+    for source in sources:
+        files = sorted(source.rglob("*")) if source.is_dir() else [source]
+        for path in files:
+            if path.is_file() and path.suffix in {".py", ".html", ".json", ".txt", ".xml"}:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def _accepts_gzip(request) -> bool:
@@ -35,6 +64,7 @@ def _accepts_gzip(request) -> bool:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.release = release()
 
     def __call__(self, request):
         if not self._cacheable_request(request):
@@ -44,8 +74,12 @@ class PageCacheMiddleware:
 
         number, changed_at = ContentVersion.number_and_time()
         today = timezone.localdate()
-        key = self._key(request, number, today)
-        cached = cache.get(key)
+        key = self._key(request, number, changed_at, today)
+        try:
+            cached = caches["pages"].get(key)
+        except Exception:  # the cache is away: serve uncached rather than fail
+            logger.warning("Seiten-Cache nicht erreichbar", exc_info=True)
+            return self.get_response(request)
         if cached is not None:
             response = self._restore(cached)
             return (
@@ -68,7 +102,10 @@ class PageCacheMiddleware:
                 # Browsers may keep the page, but ask whether it changed before showing it.
                 patch_cache_control(response, no_cache=True)
             timeout = TIMEOUT_WITH_QUERY if request.META.get("QUERY_STRING") else TIMEOUT
-            cache.set(key, self._freeze(response), timeout)
+            try:
+                caches["pages"].set(key, self._freeze(response), timeout)
+            except Exception:
+                logger.warning("Seite nicht im Seiten-Cache abgelegt", exc_info=True)
         return response
 
     @staticmethod
@@ -79,6 +116,8 @@ class PageCacheMiddleware:
             and not request.path.startswith(EXCLUDED_PREFIXES)
             and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
             and "Authorization" not in request.headers
+            and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
+            and set(request.GET) <= KNOWN_PARAMETERS
         )
 
     @staticmethod
@@ -92,12 +131,12 @@ class PageCacheMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
         )
 
-    @staticmethod
-    def _key(request, version: int, today) -> str:
+    def _key(self, request, version: int, changed_at, today) -> str:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
         encoding = "gzip" if _accepts_gzip(request) else "identity"
-        return f"page:{version}:{today.isoformat()}:{encoding}:{digest}"
+        changed = int(changed_at.timestamp() * 1_000_000)
+        return f"page:{self.release}:{version}.{changed}:{today.isoformat()}:{encoding}:{digest}"
 
     @staticmethod
     def _freeze(response) -> tuple:

@@ -120,11 +120,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # How similar a word must be to count as a typo of a searched one (measures/search.py).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.5"
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,7 +156,14 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "iserlohn-digital",
             "TIMEOUT": 60 * 60 * 24 * 7,
-        }
+        },
+        # Whole pages apart from PDFs and counters, so many addresses cannot push those out.
+        "pages": {
+            "BACKEND": "iserlohn_digital.cache.SharedClientRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "iserlohn-digital-pages",
+            "TIMEOUT": 60 * 60 * 24,
+        },
     }
 else:
     CACHES = {
@@ -169,7 +171,13 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": 60 * 60 * 24 * 7,
             "OPTIONS": {"MAX_ENTRIES": 500},
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
     }
 
 # Whole public pages are cached by content version (off while developing, so that

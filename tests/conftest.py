@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -26,8 +26,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the content version starts anew with each
-    test's database, so cached PDFs of one test must not meet another."""
-    cache.clear()
+    test's database, so cached PDFs and pages of one test must not meet another."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def login_with_second_factor(client, user):
