@@ -134,8 +134,11 @@ def gunicorn(env: dict[str, str], port: int, app: str = "iserlohn_digital.wsgi",
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+        markers = ('"level": "ERROR"', '"level": "CRITICAL"', "[CRITICAL]", "WORKER TIMEOUT")
         errors = [
-            line for line in Path(log_path).read_text().splitlines() if '"level": "ERROR"' in line
+            line
+            for line in Path(log_path).read_text().splitlines()
+            if any(marker in line for marker in markers)
         ]
         if errors:
             print(f"gunicorn meldete {len(errors)} Fehler, z. B.: {errors[0][:300]}")

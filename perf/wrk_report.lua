@@ -6,10 +6,16 @@ for line in io.lines(os.getenv("WRK_PATHS")) do
   if line ~= "" then paths[#paths + 1] = line end
 end
 local counter = 0
+local threads = 0
+
+function setup(thread)
+  -- Each thread starts at another place in the list, so the mix is spread at once.
+  threads = threads + 1
+  thread:set("start", threads * 7)
+end
 
 function init(args)
-  -- Each thread starts at another place in the list, so the mix is spread at once.
-  counter = math.random(#paths)
+  counter = start or 0
 end
 
 function request()
