@@ -35,7 +35,16 @@ def fail(message: str) -> None:
 
 
 def require_wrk() -> str:
+    """wrk's path; installed from the distribution's packages where that is possible."""
     wrk = shutil.which("wrk")
+    if not wrk and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk fehlt; wird mit apt-get installiert …", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        installed = subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env)
+        if installed.returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env)
+        wrk = shutil.which("wrk")
     if not wrk:
         fail("wrk ist nicht installiert (Debian/Ubuntu: apt-get install wrk).")
     return wrk
