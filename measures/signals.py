@@ -1,10 +1,11 @@
 """Keeps the stored search fields of measures current on every write (measures/search.py).
 
-Writes that bypass signals (bulk_create in `generate_measures`) call
+taggit saves and deletes each TaggedMeasure row, so their own signals cover every change
+of a measure's tags. Writes that bypass signals (bulk_create in `generate_measures`) call
 `update_search_index` themselves.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 from .search import update_search_index
 
@@ -15,17 +16,6 @@ def _measure_saved(sender, instance, **kwargs):
 
 def _tagging_changed(sender, instance, **kwargs):
     update_search_index([instance.content_object_id])
-
-
-def _tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if not action.startswith("post_"):
-        return
-    from .models import Measure
-
-    if isinstance(instance, Measure):
-        update_search_index([instance.pk])
-    elif pk_set:  # tag.measures.add(...): pk_set names the measures
-        update_search_index(pk_set)
 
 
 def _unit_saved(sender, instance, **kwargs):
@@ -42,6 +32,5 @@ def connect():
     post_save.connect(_measure_saved, sender=Measure, dispatch_uid="search-measure")
     post_save.connect(_tagging_changed, sender=TaggedMeasure, dispatch_uid="search-tagging")
     post_delete.connect(_tagging_changed, sender=TaggedMeasure, dispatch_uid="search-untag")
-    m2m_changed.connect(_tags_changed, sender=TaggedMeasure, dispatch_uid="search-tags")
     post_save.connect(_unit_saved, sender=OrganisationalUnit, dispatch_uid="search-unit")
     post_save.connect(_tag_saved, sender=Tag, dispatch_uid="search-tag")
