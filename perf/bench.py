@@ -9,10 +9,8 @@ the ratio to hello's throughput. Then two portal servers on the same database an
 show that an edit through one is visible through the other at once (perf/two_servers.py).
 """
 
-import json
 import os
 import sys
-import urllib.request
 
 from perf import harness, two_servers
 
@@ -30,11 +28,6 @@ PAGES = [
 ]
 # Targets of the portal (see README, "Leistung").
 CACHED_SHARE, UNCACHED_SHARE, P99_MS, SEARCH_P50_MS, GROWTH = 0.60, 0.25, 50, 100, 2.0
-
-
-def first_code(base: str) -> str:
-    with urllib.request.urlopen(f"{base}/api/v1/measures", timeout=30) as response:
-        return json.load(response)["items"][0]["code"]
 
 
 def drive(base: str, path: str) -> dict:
@@ -61,7 +54,7 @@ def run_dataset(label: str, measures: int) -> dict:
         harness.gunicorn(dict(env, PAGE_CACHE="0"), 8082) as uncached,
         harness.gunicorn(env, 8083, app="perf.hello:application") as hello,
     ):
-        code = first_code(cached)
+        code = harness.api_items(cached, "measures")[0]["code"]
         results = {"hello": drive(hello, "/")}
         for name, path in PAGES:
             path = path.format(code=code)

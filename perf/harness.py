@@ -179,6 +179,13 @@ def fetch(url: str) -> int:
         return error.code
 
 
+def api_items(base_url: str, path: str) -> list:
+    """The items of an API list of the running portal, paginated or not."""
+    with urllib.request.urlopen(f"{base_url}/api/v1/{path}", timeout=30) as response:
+        data = json.load(response)
+    return data["items"] if isinstance(data, dict) else data
+
+
 def wrk(base_url: str, paths: list[str], *, connections: int, seconds: int) -> dict:
     """Drives `paths` (in turn) with `connections` clients for `seconds`; wrk's figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:

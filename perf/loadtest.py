@@ -6,11 +6,9 @@ searches, API calls and PDFs. Prints throughput, latency percentiles and errors;
 if any request failed (connection error, timeout or a status of 400 or more).
 """
 
-import json
 import os
 import sys
 import urllib.parse
-import urllib.request
 
 from perf import harness
 
@@ -20,18 +18,11 @@ DATABASE = "iserlohn_loadtest"
 PORT = 8071
 
 
-def api(base, path):
-    """The items of an API list, paginated or not."""
-    with urllib.request.urlopen(f"{base}/api/v1/{path}", timeout=30) as response:
-        data = json.load(response)
-    return data["items"] if isinstance(data, dict) else data
-
-
 def url_mix(base: str) -> list[str]:
     """Paths as visitors and machines request them, in proportion."""
-    measures = [m["code"] for m in api(base, "measures")]
-    fields = [f["slug"] for f in api(base, "fields")]
-    substrategies = [s["slug"] for s in api(base, "substrategies")]
+    measures = [m["code"] for m in harness.api_items(base, "measures")]
+    fields = [f["slug"] for f in harness.api_items(base, "fields")]
+    substrategies = [s["slug"] for s in harness.api_items(base, "substrategies")]
     pages = [
         "/",
         "/",
