@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from strategy.models import ContentVersion, Goal, SubStrategy
 
@@ -26,7 +26,7 @@ def _listed(measures):
     return measures.select_related("field_of_action", "lead_unit").with_last_update()
 
 
-@require_GET
+@require_safe
 def field_list(request):
     fields = FieldOfAction.objects.visible_to(request.user).select_related("substrategy")
     fields = fields.annotate(
@@ -36,7 +36,7 @@ def field_list(request):
     return render(request, "measures/fieldofaction_list.html", {"fields": fields})
 
 
-@require_GET
+@require_safe
 def field_detail(request, slug):
     field = get_object_or_404(
         FieldOfAction.objects.visible_to(request.user).select_related("substrategy"), slug=slug
@@ -71,7 +71,7 @@ def _clean_query(form):
     return params
 
 
-@require_GET
+@require_safe
 def measure_list(request):
     form, measures = _catalogue(request)
     notices = form.notices(request.GET.keys())
@@ -124,7 +124,7 @@ CSV_COLUMNS = [
 ]
 
 
-@require_GET
+@require_safe
 def measure_csv(request):
     form, measures = _catalogue(request)
     measures = measures.select_related("field_of_action__substrategy").prefetch_related("tags")
@@ -141,7 +141,7 @@ def measure_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 def measure_detail(request, code):
     measure = get_object_or_404(
         Measure.objects.visible_to(request.user)
@@ -192,7 +192,7 @@ def measure_detail(request, code):
     )
 
 
-@require_GET
+@require_safe
 def tag_list(request):
     tags = Tag.objects.annotate(
         count=Count(
@@ -206,7 +206,7 @@ def tag_list(request):
     return render(request, "measures/tag_list.html", {"tags": tags})
 
 
-@require_GET
+@require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     measures = _listed(
@@ -223,7 +223,7 @@ def _quarter_start(day):
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     published = Measure.objects.published()
     today = timezone.localdate()
@@ -336,17 +336,17 @@ def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=
     return _pdf_response(rendered)
 
 
-@require_GET
+@require_safe
 def brochure_pdf(request):
     return _serve_pdf(request, publications.BROCHURE, publications.brochure_context)
 
 
-@require_GET
+@require_safe
 def strategy_pdf(request):
     return _serve_pdf(request, publications.STRATEGY, publications.strategy_context)
 
 
-@require_GET
+@require_safe
 def report_pdf(request):
     form = ReportForm(request.GET)
     if not form.is_valid():
@@ -361,7 +361,7 @@ def report_pdf(request):
     )
 
 
-@require_GET
+@require_safe
 def measure_pdf(request, code):
     # Only the code is needed to answer from the cache; the rest is loaded to render.
     measure = get_object_or_404(Measure.objects.published().only("code"), code=code)
@@ -375,7 +375,7 @@ def measure_pdf(request, code):
     )
 
 
-@require_GET
+@require_safe
 def measure_list_pdf(request):
     form, measures = _catalogue(request)
     if form.errors:

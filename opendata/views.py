@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from measures.csv_io import spreadsheet_safe
 from measures.models import FieldOfAction, Measure, Milestone
@@ -17,7 +17,7 @@ LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
 
 
-@require_GET
+@require_safe
 def index(request):
     sample = Measure.objects.published().order_by("code").first()
     field = FieldOfAction.objects.published().order_by("code").first()
@@ -44,7 +44,7 @@ def _csv_cell(value):
     return "" if value is None else spreadsheet_safe(value)
 
 
-@require_GET
+@require_safe
 def measures_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="massnahmen.csv"'
@@ -57,7 +57,7 @@ def measures_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 def measures_json(request):
     records = [measure_record(m) for m in published_measures()]
     return JsonResponse(
@@ -73,20 +73,20 @@ def measures_json(request):
     )
 
 
-@require_GET
+@require_safe
 def catalogue_turtle(request):
     return HttpResponse(
         dcat.catalogue().serialize(format="turtle"), content_type="text/turtle; charset=utf-8"
     )
 
 
-@require_GET
+@require_safe
 def catalogue_jsonld(request):
     data = dcat.catalogue().serialize(format="json-ld", indent=1)
     return HttpResponse(data, content_type="application/ld+json; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def catalogue_rdf(request):
     return HttpResponse(
         dcat.catalogue().serialize(format="xml"), content_type="application/rdf+xml; charset=utf-8"
@@ -101,13 +101,13 @@ def _ical_response(milestones, name):
     return response
 
 
-@require_GET
+@require_safe
 def milestones_ical(request):
     milestones = Milestone.objects.filter(measure__in=Measure.objects.published())
     return _ical_response(milestones.select_related("measure"), "Meilensteine – Iserlohn digital")
 
 
-@require_GET
+@require_safe
 def measure_milestones_ical(request, code):
     measure = get_object_or_404(Measure.objects.published(), code=code)
     return _ical_response(

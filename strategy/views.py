@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe, require_http_methods
 
 from measures import publications
 from measures.charts import PILLAR_LIMIT
@@ -28,7 +28,7 @@ INFO_PAGES = {
 }
 
 
-@require_GET
+@require_safe
 def home(request):
     published = Measure.objects.published()
     by_status = dict(published.values_list("status").annotate(n=Count("pk")))
@@ -50,7 +50,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def leitbild(request):
     goals = Goal.objects.visible_to(request.user).select_related("substrategy")
     return render(
@@ -60,7 +60,7 @@ def leitbild(request):
     )
 
 
-@require_GET
+@require_safe
 def substrategy_detail(request, slug):
     substrategy = get_object_or_404(SubStrategy, slug=slug)
     visible_goals = Goal.objects.visible_to(request.user)
@@ -90,7 +90,7 @@ def substrategy_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def goal_detail(request, code):
     goal = get_object_or_404(
         Goal.objects.visible_to(request.user)
@@ -120,7 +120,7 @@ def goal_detail(request, code):
     )
 
 
-@require_GET
+@require_safe
 def downloads(request):
     """The publications with size and Stand; renders those not yet cached for this Stand."""
     version = ContentVersion.current()
@@ -155,7 +155,7 @@ def downloads(request):
     )
 
 
-@require_GET
+@require_safe
 def info_page(request, page):
     """A legal page: the Redaktion's text from the admin, or the shipped default."""
     content = InfoPage.objects.filter(slug=page).first()
@@ -169,7 +169,7 @@ def info_page(request, page):
 REPORTS_PER_HOUR = 5
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_barrier(request):
     """The feedback form: stored, e-mailed to the Redaktion, protected against bots by a
     honeypot field and a per-address rate limit; CSRF as every form."""
@@ -219,7 +219,7 @@ def _mail_report(request, report):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
