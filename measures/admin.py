@@ -10,7 +10,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
+
+from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 
 from .models import (
     FieldOfAction,
@@ -23,11 +24,6 @@ from .models import (
     Tag,
 )
 from .updates import record_status_update
-
-
-def is_editor(user) -> bool:
-    """Redaktion: may publish and edit every measure."""
-    return user.is_active and user.has_perm("measures.publish_measure")
 
 
 class OwnUnitMixin:
@@ -45,7 +41,7 @@ class OwnUnitMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_editor(request.user):
+        if is_redaktion(request.user):
             return queryset
         return queryset.filter(**self._measure_filter(request.user)).distinct()
 
@@ -59,7 +55,7 @@ class OwnUnitMixin:
             return None
 
     def _own(self, request, obj):
-        if obj is None or is_editor(request.user):
+        if obj is None or is_redaktion(request.user):
             return True
         return (
             type(obj)
@@ -77,13 +73,13 @@ class OwnUnitMixin:
         return super().has_delete_permission(request, obj) and self._own(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "measure" and not is_editor(request.user):
+        if db_field.name == "measure" and not is_redaktion(request.user):
             kwargs["queryset"] = Measure.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(OrganisationalUnit)
-class OrganisationalUnitAdmin(SimpleHistoryAdmin):
+class OrganisationalUnitAdmin(HistoryAdmin):
     list_display = ["name", "abbreviation", "email", "phone"]
     search_fields = ["name", "abbreviation"]
     filter_horizontal = ["members"]
@@ -91,7 +87,7 @@ class OrganisationalUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FieldOfAction)
-class FieldOfActionAdmin(SimpleHistoryAdmin):
+class FieldOfActionAdmin(HistoryAdmin):
     list_display = ["code", "name", "substrategy", "position", "is_published"]
     list_filter = ["substrategy", "is_published", "is_example"]
     search_fields = ["code", "name", "summary", "description"]
@@ -101,7 +97,7 @@ class FieldOfActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -211,7 +207,7 @@ class MeasureAdminForm(forms.ModelForm):
 
 
 @admin.register(Measure)
-class MeasureAdmin(OwnUnitMixin, SimpleHistoryAdmin):
+class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     form = MeasureAdminForm
     measure_path = ""
     list_display = [
@@ -282,18 +278,18 @@ class MeasureAdmin(OwnUnitMixin, SimpleHistoryAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        if is_editor(request.user):
+        if is_redaktion(request.user):
             return []
         return self.EDITOR_ONLY_FIELDS
 
     def has_add_permission(self, request):
-        return is_editor(request.user) and super().has_add_permission(request)
+        return is_redaktion(request.user) and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return is_editor(request.user) and super().has_delete_permission(request, obj)
+        return is_redaktion(request.user) and super().has_delete_permission(request, obj)
 
     def has_publish_permission(self, request):
-        return is_editor(request.user)
+        return is_redaktion(request.user)
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
@@ -357,7 +353,7 @@ class MeasureAdmin(OwnUnitMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(OwnUnitMixin, SimpleHistoryAdmin):
+class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
     list_display = ["measure", "date", "status", "progress", "author"]
     list_filter = ["status", "measure__field_of_action__substrategy"]
     search_fields = ["measure__code", "measure__title", "note"]
@@ -372,11 +368,11 @@ class StatusUpdateAdmin(OwnUnitMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
-        return is_editor(request.user) and super().has_delete_permission(request, obj)
+        return is_redaktion(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(OwnUnitMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(OwnUnitMixin, HistoryAdmin):
     list_display = ["title", "measure", "due_date", "reached_on"]
     list_filter = ["measure__field_of_action__substrategy"]
     search_fields = ["title", "measure__code", "measure__title"]
@@ -385,7 +381,7 @@ class MilestoneAdmin(OwnUnitMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(OwnUnitMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
     list_display = ["name", "measure", "baseline", "target", "current", "unit", "as_of"]
     search_fields = ["name", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]
@@ -393,7 +389,7 @@ class IndicatorAdmin(OwnUnitMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OnlineService)
-class OnlineServiceAdmin(SimpleHistoryAdmin):
+class OnlineServiceAdmin(OwnUnitMixin, HistoryAdmin):
     list_display = ["name", "maturity", "measure", "url"]
     list_filter = ["maturity"]
     search_fields = ["name", "leika_key", "measure__code"]

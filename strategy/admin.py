@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from iserlohn_digital.history_admin import HistoryAdmin
 
 from .models import BarrierReport, Goal, InfoPage, Principle, SubStrategy
 
 
 @admin.register(Principle)
-class PrincipleAdmin(SimpleHistoryAdmin):
+class PrincipleAdmin(HistoryAdmin):
     list_display = ["number", "text"]
     list_display_links = ["text"]
     search_fields = ["text", "title", "explanation"]
@@ -13,14 +14,14 @@ class PrincipleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubStrategy)
-class SubStrategyAdmin(SimpleHistoryAdmin):
+class SubStrategyAdmin(HistoryAdmin):
     list_display = ["name", "code", "tagline", "position"]
     search_fields = ["name", "tagline", "introduction"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(HistoryAdmin):
     list_display = ["code", "title", "kind", "substrategy", "parent", "is_published"]
     list_filter = ["substrategy", "kind", "is_published", "is_example", "principles"]
     search_fields = ["code", "title", "description"]
@@ -34,7 +35,7 @@ class GoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InfoPage)
-class InfoPageAdmin(SimpleHistoryAdmin):
+class InfoPageAdmin(HistoryAdmin):
     list_display = ["title", "slug", "reviewed_on"]
     search_fields = ["title", "body"]
     fields = ["slug", "title", "body", "stated_on", "reviewed_on"]

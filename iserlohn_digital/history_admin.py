@@ -1,0 +1,53 @@
+"""The change history in the admin, with revert reserved to the Redaktion.
+
+django-simple-history's form view of an earlier version ("Zurücksetzen") saves a POST
+after checking only the *view* permission, and builds its form as if adding. Here a
+revert is an ordinary change of the current object: only the Redaktion may open that
+form at all, a revert needs the change permission on the object as it is now (or the add
+permission, when the object was deleted), and the fields that are read-only in the
+change form stay read-only. Everyone else reads the history list (who changed what and
+when) and gets 403 for the version form, GET or POST.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
+
+
+def is_redaktion(user) -> bool:
+    """The Redaktion may publish and edit everything (permission measures.publish_measure)."""
+    return user.is_active and user.has_perm("measures.publish_measure")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        if not self.may_revert(request, current):
+            raise PermissionDenied
+        request.history_revert = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def may_revert(self, request, current) -> bool:
+        if not is_redaktion(request.user):
+            return False
+        if current is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, current)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The version form changes an existing object: the change form's rules apply.
+        if getattr(request, "history_revert", False) and kwargs.get("fields", ()) is not None:
+            change = True
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "history_revert", False):
+            # The version's values come back; what the change form does not let anyone
+            # edit keeps its current value.
+            current = self.model._default_manager.filter(pk=obj.pk).first()
+            fields = {field.name: field for field in self.model._meta.concrete_fields}
+            for name in self.get_readonly_fields(request, current) if current else ():
+                if name in fields:
+                    attname = fields[name].attname
+                    setattr(obj, attname, getattr(current, attname))
+        super().save_model(request, obj, form, change)
