@@ -1,13 +1,17 @@
 """CSV export and import of measures, in one format both ways.
 
 An import is checked row by row and written in one transaction: a dry run, or a file with
-any bad row, writes nothing. Exporting and importing the same file changes nothing.
+any bad row, writes nothing. Exporting and importing the same file changes nothing. Cells a
+spreadsheet would run as a formula are written with a leading apostrophe, which the import
+takes off again (`escape_cell`, `unescape_cell`).
 """
 
 import csv
 import datetime
 import decimal
 import io
+import re
+import uuid
 from dataclasses import dataclass, field
 
 from django import forms
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from strategy.models import Goal
 
-from .models import FieldOfAction, Measure, OrganisationalUnit, Tag
+from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Tag
 from .updates import record_status_update
 
 # Column → model field, in file order. Lists are separated by "; ".
@@ -51,14 +55,33 @@ COLUMNS = {
 LIST_SEPARATOR = "; "
 YES, NO = "ja", "nein"
 MAX_ROWS = 20000
+MAX_FILE_SIZE = 5 * 1024 * 1024
+
+# First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# C0 control characters other than TAB, LF and CR: no text of a measure contains them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def spreadsheet_safe(value):
     """A cell for a public CSV: text that a spreadsheet would run as a formula gets a
-    leading apostrophe. (The admin's round-trip export keeps values as they are.)"""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+    leading apostrophe. (One way; the admin's round-trip export uses `escape_cell`.)"""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def escape_cell(text: str) -> str:
+    """A cell of the round-trip export: a leading apostrophe before text a spreadsheet
+    would run as a formula, and before text that starts with an apostrophe itself."""
+    if text.startswith((*FORMULA_STARTS, "'")):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The cell's value as `escape_cell` got it: without one leading apostrophe."""
+    return text.removeprefix("'")
 
 
 def _text(value):
@@ -108,7 +131,9 @@ def export_measures(measures, stream) -> int:
     writer.writeheader()
     count = 0
     for measure in measures.order_by("code"):
-        writer.writerow(measure_row(measure))
+        writer.writerow(
+            {column: escape_cell(text) for column, text in measure_row(measure).items()}
+        )
         count += 1
     return count
 
@@ -161,13 +186,17 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
     changes are recorded as status updates, like changes in the admin.
     """
     text = text.removeprefix("\ufeff")
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_SIZE))
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error:
+        return _file_error("Die Kopfzeile lässt sich nicht als CSV lesen.")
+    if any(CONTROL_CHARACTER.search(name) for name in header):
+        return _file_error("Die Kopfzeile enthält ein unzulässiges Steuerzeichen.")
     missing = [c for c in ("code", "titel", "handlungsfeld", "federfuehrung") if c not in header]
     if missing:
-        row = RowResult(line=1, code="", outcome="Fehler")
-        row.errors.append("Es fehlen die Spalten: " + ", ".join(missing) + ".")
-        return ImportResult([row], written=False)
+        return _file_error("Es fehlen die Spalten: " + ", ".join(missing) + ".")
     lookups = {
         "field_of_action": {f.slug: f for f in FieldOfAction.objects.all()},
         "lead_unit": {u.slug: u for u in OrganisationalUnit.objects.all()},
@@ -183,10 +212,18 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
                     too_many = f"Mehr als {MAX_ROWS} Zeilen."
                     results.append(RowResult(line, "", "Fehler", errors=[too_many]))
                     break
-                row = RowResult(line=line, code=(raw.get("code") or "").strip())
+                code = unescape_cell(raw.get("code") or "")
+                row = RowResult(line=line, code=CONTROL_CHARACTER.sub("", code).strip())
                 results.append(row)
                 if None in raw or any(value is None for value in raw.values()):
                     row.errors.append("Die Zeile hat nicht so viele Spalten wie die Kopfzeile.")
+                    row.outcome = "Fehler"
+                    continue
+                raw = {column: unescape_cell(value) for column, value in raw.items()}
+                controls = [name for name, value in raw.items() if CONTROL_CHARACTER.search(value)]
+                if controls:
+                    for column in controls:
+                        row.errors.append(f"{column}: enthält ein unzulässiges Steuerzeichen.")
                     row.outcome = "Fehler"
                     continue
                 measure = _apply_row(row, raw, lookups, author)
@@ -198,7 +235,15 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
                 raise ImportFailed
     except ImportFailed:
         return ImportResult(results, written=False)
+    except csv.Error:
+        error = "Die Datei lässt sich ab hier nicht als CSV lesen (Anführungszeichen prüfen)."
+        results.append(RowResult(len(results) + 2, "", "Fehler", errors=[error]))
+        return ImportResult(results, written=False)
     return ImportResult(results, written=True)
+
+
+def _file_error(message):
+    return ImportResult([RowResult(1, "", "Fehler", errors=[message])], written=False)
 
 
 # Text columns whose spacing belongs to the content (line breaks in Markdown).
@@ -318,40 +363,68 @@ def _parse(name, value, lookups):
 
 
 class ImportForm(forms.Form):
+    """An uploaded file, or the id of a file checked in a dry run and kept on the server."""
+
     file = forms.FileField(label="CSV-Datei", required=False)
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
+    pending = forms.CharField(widget=forms.HiddenInput, required=False)
     dry_run = forms.BooleanField(label="Nur prüfen (Probelauf)", required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean(self):
         data = super().clean()
         upload = data.get("file")
+        data["pending_import"] = None
         if upload:
-            if upload.size > 5 * 1024 * 1024:
+            if upload.size > MAX_FILE_SIZE:
                 raise ValidationError("Die Datei ist größer als 5 MB.")
             try:
                 data["content"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise ValidationError("Die Datei ist nicht in UTF-8 gespeichert.") from error
+        elif data.get("pending"):
+            data["pending_import"] = self._pending(data["pending"])
+            data["content"] = data["pending_import"].content
         if not data.get("content"):
             raise ValidationError("Bitte eine CSV-Datei auswählen.")
         return data
 
+    def _pending(self, pending_id):
+        """The user's checked file, locked until the import's transaction ends."""
+        try:
+            pk = uuid.UUID(pending_id)
+        except ValueError:
+            pending = None
+        else:
+            mine = PendingImport.objects.select_for_update().filter(author=self.user)
+            pending = mine.filter(pk=pk).first()
+        if pending is None or not pending.is_intact():
+            raise ValidationError(
+                "Die geprüfte Datei ist nicht mehr vorhanden oder wurde nicht von Ihnen "
+                "hochgeladen. Bitte die Datei erneut hochladen und prüfen."
+            )
+        return pending
+
 
 def import_view(model_admin):
-    """The admin page: upload, dry run with a result per row, then the real import."""
+    """The admin page: upload, dry run with a result per row, then the real import of the
+    checked file, which waits on the server meanwhile (`PendingImport`)."""
 
     def view(request):
         if not request.user.has_perm("measures.publish_measure"):
             raise PermissionDenied
-        result = None
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            result = import_measures(
-                form.cleaned_data["content"],
-                dry_run=form.cleaned_data["dry_run"],
-                author=request.user,
-            )
-            if result.written:
+        result, status = None, 200
+        form = ImportForm(user=request.user)
+        if request.method == "POST":
+            with transaction.atomic():
+                form = ImportForm(request.POST, request.FILES, user=request.user)
+                if form.is_valid():
+                    result, form = _run_import(request, form)
+                else:
+                    status = 400
+            if result is not None and result.written:
                 model_admin.message_user(
                     request,
                     f"Import abgeschlossen: {result.count('angelegt')} angelegt, "
@@ -359,7 +432,6 @@ def import_view(model_admin):
                     f"{result.count('unverändert')} unverändert.",
                 )
                 return redirect("admin:measures_measure_changelist")
-            form = ImportForm(initial={"content": form.cleaned_data["content"], "dry_run": False})
         context = {
             **model_admin.admin_site.each_context(request),
             "title": "Maßnahmen aus CSV importieren",
@@ -368,6 +440,23 @@ def import_view(model_admin):
             "result": result,
             "columns": list(COLUMNS),
         }
-        return TemplateResponse(request, "admin/measures/measure/import.html", context)
+        return TemplateResponse(
+            request, "admin/measures/measure/import.html", context, status=status
+        )
 
     return view
+
+
+def _run_import(request, form):
+    """Import the form's file; after a clean dry run, keep it for the real import."""
+    content, pending = form.cleaned_data["content"], form.cleaned_data["pending_import"]
+    dry_run = form.cleaned_data["dry_run"]
+    result = import_measures(content, dry_run=dry_run, author=request.user)
+    if result.written:
+        if pending is not None:
+            pending.delete()
+        return result, form
+    if dry_run and not result.errors and pending is None:
+        pending = PendingImport.keep(content, request.user)
+    initial = {"pending": str(pending.pk) if pending else "", "dry_run": False}
+    return result, ImportForm(initial=initial, user=request.user)

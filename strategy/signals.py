@@ -16,13 +16,14 @@ def _bump(sender, action=None, **kwargs):
 
 
 def connect():
+    from measures.models import PendingImport
+
     from .models import BarrierReport, ContentVersion
 
+    excluded = (ContentVersion, BarrierReport, PendingImport)
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model in (ContentVersion, BarrierReport) or model._meta.model_name.startswith(
-                "historical"
-            ):
+            if model in excluded or model._meta.model_name.startswith("historical"):
                 continue
             post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-del-{model._meta.label}")

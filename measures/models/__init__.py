@@ -7,6 +7,7 @@ Verwaltungsleistungen it brings online.
 """
 
 from .fields import FieldOfAction
+from .imports import PendingImport
 from .measures import (
     ACTIVE_STATUSES,
     CLOSED_STATUSES,
@@ -30,6 +31,7 @@ __all__ = [
     "Milestone",
     "OnlineService",
     "OrganisationalUnit",
+    "PendingImport",
     "Status",
     "StatusUpdate",
     "Tag",

@@ -7,7 +7,12 @@ from measures.models import Measure
 
 
 class Command(BaseCommand):
-    help = "Schreibt alle Maßnahmen als CSV (Format des Imports) in eine Datei oder auf stdout."
+    help = (
+        "Schreibt alle Maßnahmen als CSV (Format des Imports) in eine Datei oder auf stdout. "
+        "Zellen, die eine Tabellenkalkulation als Formel ausführen würde (Anfang = + - @), "
+        "und Zellen mit Apostroph am Anfang erhalten einen Apostroph davor; der Import "
+        "entfernt ihn wieder."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="Zieldatei; ohne Angabe stdout")

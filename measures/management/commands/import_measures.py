@@ -6,7 +6,8 @@ from measures.csv_io import import_measures
 class Command(BaseCommand):
     help = (
         "Importiert Maßnahmen aus einer CSV-Datei im Format des Exports. Mit --probelauf "
-        "wird nur geprüft. Bei einem Fehler in irgendeiner Zeile wird nichts geschrieben."
+        "wird nur geprüft. Bei einem Fehler in irgendeiner Zeile wird nichts geschrieben. Ein "
+        "Apostroph am Anfang einer Zelle wird entfernt (so schützt der Export vor Formeln)."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, file, probelauf=False, **options):
         try:
-            with open(file, encoding="utf-8-sig") as stream:
+            with open(file, encoding="utf-8-sig", newline="") as stream:
                 text = stream.read()
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"{file} lässt sich nicht als UTF-8 lesen: {error}") from error
