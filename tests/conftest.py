@@ -1,11 +1,31 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import override_settings
+
+MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static_files():
+def fast_test_settings():
+    """What only slows tests down: a password hash that costs a second on purpose, and
+    compressing every static file before the first test. No test is about either."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES=settings.STORAGES
+        | {
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            }
+        },
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files(fast_test_settings):
     """Pages link hashed static files from the manifest, as in production; collect them
     once per run so tests see the current CSS and fonts."""
     call_command("collectstatic", interactive=False, verbosity=0)
