@@ -2,13 +2,17 @@
 
 import datetime
 import json
+import os
 import re
+import stat
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
-from measures.models import Measure
+from measures.models import Measure, Tag
 from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +36,22 @@ def normalised(path):
     return sorted(objects, key=lambda obj: (obj["model"], json.dumps(obj.get("pk"))))
 
 
+def log_entries():
+    """The admin's action log by primary key: who, when, what and how."""
+    return {
+        entry.pk: (
+            entry.user.username,
+            entry.action_time,
+            entry.content_type.natural_key(),
+            entry.object_id,
+            entry.object_repr,
+            entry.action_flag,
+            entry.change_message,
+        )
+        for entry in LogEntry.objects.select_related("user", "content_type")
+    }
+
+
 def test_backup_restore_round_trip_is_identical(tmp_path, client, django_user_model):
     call_command("load_seed", verbosity=0)
     user = django_user_model.objects.create_superuser(
@@ -41,6 +61,20 @@ def test_backup_restore_round_trip_is_identical(tmp_path, client, django_user_mo
     measure = Measure.objects.order_by("code").first()
     measure.title = "Geänderter Titel"
     measure.save()
+    # Two entries in the admin's action log: one through the admin, one directly.
+    response = client.post(
+        reverse("admin:measures_tag_add"), {"name": "Sicherung", "slug": "sicherung"}
+    )
+    assert response.status_code == 302
+    tag = Tag.objects.get(slug="sicherung")
+    LogEntry.objects.log_actions(
+        user.pk, [measure], CHANGE, change_message=[{"changed": {"fields": ["Titel"]}}]
+    )
+    log = log_entries()
+    assert {(flag, object_id) for _, _, _, object_id, _, flag, _ in log.values()} == {
+        (ADDITION, str(tag.pk)),
+        (CHANGE, str(measure.pk)),
+    }
     first, second = tmp_path / "eins.json", tmp_path / "zwei.json"
     call_command("backup", str(first), stdout=None)
 
@@ -61,6 +95,16 @@ def test_backup_restore_round_trip_is_identical(tmp_path, client, django_user_mo
     assert restored.title == "Geänderter Titel"
     assert restored.history.count() >= 1
     assert django_user_model.objects.get(username="admin").check_password("langes-passwort-2026")
+    assert "admin.logentry" in {obj["model"] for obj in before}
+    restored_log = log_entries()
+    # Django's JSON fixtures keep action times to the millisecond.
+    assert restored_log.keys() == log.keys()
+    for pk, (username, moment, *rest) in log.items():
+        restored_username, restored_moment, *restored_rest = restored_log[pk]
+        assert (restored_username, restored_rest) == (username, rest)
+        assert abs(restored_moment - moment) < datetime.timedelta(milliseconds=1)
+    change = LogEntry.objects.get(action_flag=CHANGE, object_id=str(measure.pk))
+    assert change.get_edited_object() == restored
 
 
 def test_restore_refuses_a_database_with_content(tmp_path):
@@ -69,3 +113,53 @@ def test_restore_refuses_a_database_with_content(tmp_path):
     call_command("backup", str(path))
     with pytest.raises(CommandError):
         call_command("restore", str(path))
+
+
+@pytest.fixture
+def permissive_umask():
+    """A umask that would leave new files readable by everyone (0644)."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_backup_is_readable_by_its_owner_only(tmp_path, permissive_umask):
+    # An older backup at the same place, readable by everyone, is replaced and closed too.
+    path = tmp_path / "sicherung.json"
+    path.write_text("alt")
+    path.chmod(0o644)
+    call_command("backup", str(path))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert isinstance(json.loads(path.read_text()), list)
+    fresh = tmp_path / "neu.json"
+    call_command("backup", str(fresh))
+    assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["neu.json", "sicherung.json"]
+
+
+def test_backup_file_is_never_readable_by_others(tmp_path, permissive_umask, monkeypatch):
+    """The file is already 0600 while it is written, not only afterwards."""
+    modes = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        modes.append(stat.S_IMODE(os.stat(source).st_mode))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    call_command("backup", str(tmp_path / "sicherung.json"))
+    assert modes == [0o600]
+
+
+def test_failed_backup_leaves_the_old_file_and_no_half_file(tmp_path, monkeypatch):
+    path = tmp_path / "sicherung.json"
+    path.write_text("alte Sicherung")
+
+    def fail(source, target):
+        raise OSError("Datenträger voll")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        call_command("backup", str(path))
+    assert path.read_text() == "alte Sicherung"
+    assert [p.name for p in tmp_path.iterdir()] == ["sicherung.json"]

@@ -1,15 +1,20 @@
+import contextlib
 import json
+import os
+import tempfile
 from io import StringIO
-from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Accounts and groups refer to permissions and content types by natural key, so they fit
-# any fresh database. Everything else keeps its primary keys as they are: the history
-# records refer to content by id, and a restore into an empty database keeps those ids.
+# any fresh database. Content keeps its primary keys as they are: the history records
+# refer to content by id, and a restore into an empty database keeps those ids. The admin's
+# action log comes last (loaddata reads one file in order): it refers to users and content
+# types by natural key and to content by id.
 ACCOUNTS = ["auth.group", "auth.user"]
 CONTENT = ["strategy", "measures", "otp_totp"]
+ADMIN_LOG = ["admin.logentry"]
 
 
 def _dump(labels, **options):
@@ -18,17 +23,50 @@ def _dump(labels, **options):
     return json.loads(out.getvalue())
 
 
+def write_private(path, text):
+    """Writes text to path readable by its owner only (0600), atomically: a temporary file
+    in the same directory, created 0600, replaces path only once it is complete."""
+    directory = os.path.dirname(os.path.abspath(path))
+    # mkstemp creates the file with O_CREAT|O_EXCL and mode 0600, so it is never readable
+    # by others; fchmod in case a umask took the owner's bits away too.
+    fd, temporary = tempfile.mkstemp(prefix=".backup-", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    # The rename itself survives a crash only once the directory is on disk; not every
+    # file system can sync a directory, and the backup is complete either way.
+    with contextlib.suppress(OSError):
+        directory_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(directory_fd)
+        finally:
+            os.close(directory_fd)
+
+
 class Command(BaseCommand):
-    help = "Sichert alle Inhalte, Konten und den Änderungsverlauf in eine JSON-Datei."
+    help = (
+        "Sichert alle Inhalte, Konten, den Änderungsverlauf und das Admin-Protokoll in eine "
+        "JSON-Datei (nur für den Eigentümer lesbar, Modus 0600)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
 
     def handle(self, file, **options):
-        objects = _dump(ACCOUNTS, natural_foreign=True) + _dump(
-            # The content version only keys caches; a restore starts a new one anyway.
-            CONTENT,
-            exclude=["strategy.contentversion"],
+        objects = (
+            _dump(ACCOUNTS, natural_foreign=True)
+            # The content version only keys caches (a restore starts a new one anyway);
+            # pending imports are checked files waiting for a moment, not content.
+            + _dump(CONTENT, exclude=["strategy.contentversion", "measures.pendingimport"])
+            + _dump(ADMIN_LOG, natural_foreign=True)
         )
-        Path(file).write_text(json.dumps(objects, ensure_ascii=False, indent=1), encoding="utf-8")
-        self.stdout.write(f"Sicherung geschrieben: {file}")
+        write_private(file, json.dumps(objects, ensure_ascii=False, indent=1))
+        self.stdout.write(f"Sicherung geschrieben (nur für den Eigentümer lesbar): {file}")

@@ -21,7 +21,9 @@ class Command(BaseCommand):
                 "Die Datenbank enthält schon Inhalte. Eine Sicherung wird nur in eine leere, "
                 "frisch migrierte Datenbank eingespielt."
             )
-        # The backup holds the history itself; loading must not add records to it.
+        # loaddata reads the file in order: accounts, then content, then the admin's action
+        # log, so the users and objects each entry refers to exist before it. The backup
+        # holds the history itself; loading must not add records to it.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             call_command("loaddata", file, verbosity=0)
         self.stdout.write(f"Sicherung eingespielt: {file}")
