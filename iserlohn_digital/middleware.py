@@ -37,18 +37,71 @@ def database_answers() -> bool:
         return False
 
 
-class OpenDataCorsMiddleware:
-    """Lets any web page read the open data and the API (GET only, no credentials)."""
+# The open data and the API, readable by any web page and answering HEAD like GET.
+OPEN_DATA_PREFIXES = ("/api/", "/daten/")
 
-    PREFIXES = ("/api/", "/daten/")
+
+class HeadAsGetMiddleware:
+    """Answers HEAD on the open data and the API as GET, without the body.
+
+    django-ninja routes accept GET only, and ConditionalGetMiddleware gives HEAD answers no
+    ETag; served as GET, HEAD gets the status and headers (ETag, Content-Length, 304) that
+    GET would get.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith(self.PREFIXES) and request.method in ("GET", "HEAD"):
+        if request.method != "HEAD" or not request.path.startswith(OPEN_DATA_PREFIXES):
+            return self.get_response(request)
+        request.method = request.META["REQUEST_METHOD"] = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = request.META["REQUEST_METHOD"] = "HEAD"
+        if response.streaming:
+            response.streaming_content = []
+        else:
+            response.content = b""
+        return response
+
+
+class OpenDataCorsMiddleware:
+    """Lets any web page read the open data and the API (GET and HEAD, no credentials) and
+    answers the browsers' preflight requests for them."""
+
+    PREFIXES = OPEN_DATA_PREFIXES
+    METHODS = "GET, HEAD, OPTIONS"
+    # Request headers beyond the CORS-safelisted ones that readers may send: revalidation.
+    HEADERS = "If-None-Match, If-Modified-Since"
+    # Response headers a script may read beyond the safelisted ones.
+    EXPOSED = "ETag, Last-Modified, Retry-After"
+    MAX_AGE = str(60 * 60 * 24)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.PREFIXES):
+            return self.get_response(request)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = self.METHODS
             response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = self.METHODS
+            response["Access-Control-Allow-Headers"] = self.HEADERS
+            response["Access-Control-Max-Age"] = self.MAX_AGE
+            return response
+        return self.allow_reading(request, self.get_response(request))
+
+    @classmethod
+    def allow_reading(cls, request, response):
+        """Lets other origins read the answer to a GET or HEAD of the open data (also used
+        by the error handler, as errors can arise before this middleware)."""
+        if request.path.startswith(cls.PREFIXES) and request.method in ("GET", "HEAD"):
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = cls.EXPOSED
         return response
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "iserlohn_digital.logs.RequestIdMiddleware",
     "iserlohn_digital.middleware.HealthCheckMiddleware",
+    # HEAD on the open data and the API is served as GET (ETag, cache), without the body.
+    "iserlohn_digital.middleware.HeadAsGetMiddleware",
     # Finished public pages by content version (iserlohn_digital/pagecache.py), compressed
     # and with every header of the middleware below; a hit skips all of it.
     "iserlohn_digital.pagecache.PageCacheMiddleware",

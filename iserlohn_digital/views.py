@@ -1,24 +1,56 @@
 import sys
 
-from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
+
+from iserlohn_digital.middleware import OpenDataCorsMiddleware
 
 # Seconds after which a client may try again while the database is away.
 RETRY_AFTER = 30
+# The JSON API answers errors as JSON, like its own 4xx answers.
+API_PREFIX = "/api/"
+UNAVAILABLE = "Die Datenbank ist vorübergehend nicht erreichbar. Bitte später erneut versuchen."
+
+
+def database_unavailable(error) -> bool:
+    """Whether the error means the database cannot be reached (refused, gone, timed out,
+    statement cancelled) rather than a fault in a query or the data."""
+    return isinstance(error, (OperationalError, InterfaceError))
 
 
 def server_error(request):
     """500, unless the database is unreachable: then 503 with Retry-After, as the site
-    recovers by itself when the database returns."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
-        response = HttpResponse(
-            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
-        )
+    recovers by itself when the database returns. The API answers in JSON."""
+    response = _error_response(request, sys.exc_info()[1])
+    # The error may have arisen outside the CORS middleware (in the page cache).
+    return OpenDataCorsMiddleware.allow_reading(request, response)
+
+
+def _error_response(request, error):
+    api = request.path.startswith(API_PREFIX)
+    if database_unavailable(error):
+        if api:
+            response = _json({"detail": UNAVAILABLE}, status=503)
+        else:
+            response = HttpResponse(
+                render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+            )
         response["Retry-After"] = str(RETRY_AFTER)
         return response
+    request_id = getattr(request, "id", "")
+    if api:
+        return _json({"detail": "Interner Fehler", "request_id": request_id}, status=500)
     return HttpResponseServerError(
-        render_to_string("500.html", {"request_id": getattr(request, "id", "")}),
+        render_to_string("500.html", {"request_id": request_id}),
         content_type="text/html; charset=utf-8",
+    )
+
+
+def _json(data, status):
+    return JsonResponse(
+        data,
+        status=status,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -50,7 +50,8 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination: Input, request=None, **params):
         offset = (pagination.page - 1) * PAGE_SIZE
         return {
-            self.items_attribute: queryset[offset : offset + PAGE_SIZE],
+            # A list: the page is read here, not while serialising (see the note on _goals).
+            self.items_attribute: list(queryset[offset : offset + PAGE_SIZE]),
             "count": self._items_count(queryset),
         }
 
@@ -244,6 +245,21 @@ class MeasureFilters(Schema):
 LOOKUP_FILTERS = {"teilstrategie", "handlungsfeld", "einheit", "schlagwort", "zeitraum"}
 
 
+# The views read everything they answer with (lists, not querysets; related objects
+# selected and prefetched): a database error while serialising would reach Django as a
+# pydantic ValidationError, a 500, instead of the OperationalError that means 503.
+def _goals():
+    return (
+        Goal.objects.published()
+        .select_related("substrategy", "parent")
+        .prefetch_related("principles")
+    )
+
+
+def _fields():
+    return FieldOfAction.objects.published().select_related("substrategy").prefetch_related("goals")
+
+
 def _measures():
     return (
         Measure.objects.published()
@@ -256,47 +272,37 @@ def _measures():
 @api.get("/principles", response=list[PrincipleOut], tags=["Leitbild"])
 def list_principles(request: HttpRequest):
     """Die vier Leitsätze des Leitbilds „Iserlohn digital“."""
-    return Principle.objects.all()
+    return list(Principle.objects.all())
 
 
 @api.get("/substrategies", response=list[SubStrategyOut], tags=["Strategie"])
 def list_substrategies(request: HttpRequest):
     """Die Teilstrategien Smart City und E-Government."""
-    return SubStrategy.objects.all()
+    return list(SubStrategy.objects.all())
 
 
 @api.get("/goals", response={200: list[GoalOut], 400: Error}, tags=["Strategie"])
 @paginate(Pagination)
 def list_goals(request: HttpRequest):
     """Übergeordnete und strategische Ziele."""
-    return (
-        Goal.objects.published()
-        .select_related("substrategy", "parent")
-        .prefetch_related("principles")
-        .order_by("code")
-    )
+    return _goals().order_by("code")
 
 
 @api.get("/goals/{code}", response={200: GoalOut, 404: Error}, tags=["Strategie"])
 def get_goal(request: HttpRequest, code: GoalCode):
-    return get_object_or_404(Goal.objects.published(), code=code)
+    return get_object_or_404(_goals(), code=code)
 
 
 @api.get("/fields", response={200: list[FieldOut], 400: Error}, tags=["Strategie"])
 @paginate(Pagination)
 def list_fields(request: HttpRequest):
     """Handlungsfelder."""
-    return (
-        FieldOfAction.objects.published()
-        .select_related("substrategy")
-        .prefetch_related("goals")
-        .order_by("code")
-    )
+    return _fields().order_by("code")
 
 
 @api.get("/fields/{slug}", response={200: FieldOut, 404: Error}, tags=["Strategie"])
 def get_field(request: HttpRequest, slug: Slug):
-    return get_object_or_404(FieldOfAction.objects.published(), slug=slug)
+    return get_object_or_404(_fields(), slug=slug)
 
 
 @api.get("/measures", response={200: list[MeasureOut], 400: Error}, tags=["Maßnahmen"])

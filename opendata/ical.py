@@ -1,13 +1,21 @@
 """Milestones as an iCalendar (RFC 5545) feed: one all-day event per milestone."""
 
+import re
+
 from django.conf import settings
 from django.utils import timezone
 
+# Line breaks of any kind (CRLF, CR, LF, NEL, Unicode separators); every other control
+# character but the tab, which TEXT must not hold (RFC 5545, 3.3.11).
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 def _escape(text):
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    """A TEXT value (RFC 5545, 3.3.11): every line break as "\\n", no control characters
+    (a bare CR would end the line in lenient clients and let the text add properties)."""
+    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return CONTROL.sub("", LINE_BREAK.sub(r"\\n", text))
 
 
 def _fold(line):
