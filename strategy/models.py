@@ -312,3 +312,23 @@ class BarrierReport(models.Model):
 
     def __str__(self):
         return f"{timezone.localtime(self.created_at):%d.%m.%Y %H:%M} – {self.page[:60]}"
+
+
+class RateLimit(models.Model):
+    """A counter of requests of one kind from one client within a time window.
+
+    Kept in the database, not the cache: the page cache cannot push it out, and a cache
+    that is away does not lift the limit. The key is a keyed hash of the client's
+    address, never the address itself (iserlohn_digital.ratelimit).
+    """
+
+    key = models.CharField("Schlüssel", max_length=100, unique=True)
+    count = models.PositiveIntegerField("Anzahl", default=0)
+    expires_at = models.DateTimeField("läuft ab", db_index=True)
+
+    class Meta:
+        verbose_name = "Zähler der Anfragebegrenzung"
+        verbose_name_plural = "Zähler der Anfragebegrenzung"
+
+    def __str__(self):
+        return self.key

@@ -4,6 +4,13 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 CONTENT_APPS = ("strategy", "measures")
+# What these apps also keep that the public never sees: no page changes with it.
+NOT_CONTENT = {
+    "strategy.contentversion",
+    "strategy.barrierreport",
+    "strategy.ratelimit",
+    "measures.pendingimport",
+}
 
 
 def _bump(sender, action=None, **kwargs):
@@ -16,14 +23,11 @@ def _bump(sender, action=None, **kwargs):
 
 
 def connect():
-    from measures.models import PendingImport
-
-    from .models import BarrierReport, ContentVersion
-
-    excluded = (ContentVersion, BarrierReport, PendingImport)
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model in excluded or model._meta.model_name.startswith("historical"):
+            if model._meta.label_lower in NOT_CONTENT or model._meta.model_name.startswith(
+                "historical"
+            ):
                 continue
             post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-del-{model._meta.label}")
