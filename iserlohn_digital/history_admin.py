@@ -13,10 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-
-def is_redaktion(user) -> bool:
-    """The Redaktion may publish and edit everything (permission measures.publish_measure)."""
-    return user.is_active and user.has_perm("measures.publish_measure")
+from .roles import is_redaktion
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -1,5 +1,8 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+from .roles import sees_drafts
 
 
 class HealthCheckMiddleware:
@@ -121,4 +124,19 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class PrivatePreviewMiddleware:
+    """Signed-in staff see drafts on the public pages: what they are shown is for them
+    alone, never kept by the page cache, a proxy or the browser's shared caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if sees_drafts(request.user):
+            response.headers.pop("Cache-Control", None)
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -15,6 +15,7 @@ fails, pages are served uncached.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -42,6 +43,7 @@ MAX_QUERY_LENGTH = 300
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
 def release() -> str:
     """A short fingerprint of the running code, templates and static files."""
     digest = hashlib.sha256()
@@ -57,6 +59,13 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
+def content_key(number: int, changed_at: datetime.datetime) -> str:
+    """What every cached page and PDF is keyed by: the release, the content version and
+    the time of its last change (a restored or another database starts its numbers
+    anew, so the number alone could meet pages of other content)."""
+    return f"{release()}:{number}.{int(changed_at.timestamp() * 1_000_000)}"
+
+
 def _accepts_gzip(request) -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "").lower()
 
@@ -64,7 +73,6 @@ def _accepts_gzip(request) -> bool:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.release = release()
 
     def __call__(self, request):
         if not self._cacheable_request(request):
@@ -135,8 +143,8 @@ class PageCacheMiddleware:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
         encoding = "gzip" if _accepts_gzip(request) else "identity"
-        changed = int(changed_at.timestamp() * 1_000_000)
-        return f"page:{self.release}:{version}.{changed}:{today.isoformat()}:{encoding}:{digest}"
+        stamp = content_key(version, changed_at)
+        return f"page:{stamp}:{today.isoformat()}:{encoding}:{digest}"
 
     @staticmethod
     def _freeze(response) -> tuple:

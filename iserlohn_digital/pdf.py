@@ -5,7 +5,11 @@ static files on disk; the renderer never fetches anything over the network, not 
 from this site.
 """
 
+import contextlib
+import fcntl
 import mimetypes
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,13 +76,47 @@ def _page_references(pdf):
 pydyf.PDF.page_references = property(_page_references)
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a template to a tagged PDF/UA-1 document in German.
+class RenderBusy(Exception):
+    """Every render slot of this server is taken; the caller answers 503 with Retry-After."""
+
+
+@contextlib.contextmanager
+def render_slot(wait=False):
+    """One of PDF_RENDER_SLOTS slots of this server (all its worker processes and threads
+    together), taken without waiting; RenderBusy when all are in use.
+
+    Rendering is CPU-bound: with the slots capped below the number of cores, PDFs can
+    never take the processor from page requests. The slots are file locks, which the
+    operating system releases when a process dies.
+    """
+    folder = Path(settings.PDF_RENDER_LOCK_DIR or Path(tempfile.gettempdir(), "iserlohn-pdf"))
+    folder.mkdir(parents=True, exist_ok=True)
+    slots = range(settings.PDF_RENDER_SLOTS)
+    for number in slots[:1] if wait else slots:
+        descriptor = os.open(folder / f"slot-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        return
+    raise RenderBusy
+
+
+def render_pdf(template_name: str, context: dict, *, wait: bool = False) -> bytes:
+    """Render a template to a tagged PDF/UA-1 document in German, in one of the server's
+    render slots (RenderBusy if none is free).
 
     The template sets the document's language (`<html lang="de">`), its title (shown by
     the PDF reader instead of the file name) and its metadata (`<meta name="author">`,
     `description`, `keywords`); headings become bookmarks.
     """
-    html = render_to_string(template_name, context)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    with render_slot(wait):
+        html = render_to_string(template_name, context)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
+        return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)

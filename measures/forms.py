@@ -154,8 +154,27 @@ def _flat(choices):
     return flat
 
 
+FIRST_REPORT_YEAR = 2020
+
+
+def quarter_ends(until: datetime.date) -> list[datetime.date]:
+    """The last days of the quarters from 2020 up to `until`, newest first."""
+    ends = []
+    for year in range(until.year, FIRST_REPORT_YEAR - 1, -1):
+        for month, day in ((12, 31), (9, 30), (6, 30), (3, 31)):
+            end = datetime.date(year, month, day)
+            if end <= until:
+                ends.append(end)
+    return ends
+
+
 class ReportForm(forms.Form):
-    """Parameters of the Sachstandsbericht: Stichtag and the date changes are listed from."""
+    """Parameters of the Sachstandsbericht: the Stichtag (today or the end of a quarter,
+    as the council's reports are) and the end of the quarter changes are listed from.
+
+    Only these dates are accepted, so the reports anyone can ask for are a few hundred,
+    not one per pair of days.
+    """
 
     stichtag = forms.DateField(
         label="Stichtag",
@@ -172,18 +191,22 @@ class ReportForm(forms.Form):
 
     @staticmethod
     def default_since(stichtag):
-        """Three months before the Stichtag: the usual span between two reports."""
-        month = stichtag.month - 3
-        year = stichtag.year + (month - 1) // 12
-        return stichtag.replace(year=year, month=(month - 1) % 12 + 1, day=min(stichtag.day, 28))
+        """The end of the quarter before the Stichtag: the span since the last report."""
+        return quarter_ends(stichtag - datetime.timedelta(days=1))[0]
 
     def clean_stichtag(self):
-        stichtag = self.cleaned_data["stichtag"] or timezone.localdate()
-        if stichtag > timezone.localdate():
+        today = timezone.localdate()
+        stichtag = self.cleaned_data["stichtag"] or today
+        if stichtag > today:
             raise forms.ValidationError("Der Stichtag darf nicht in der Zukunft liegen.")
-        if stichtag.year < 2020:
+        if stichtag.year < FIRST_REPORT_YEAR:
             raise forms.ValidationError(
                 "Die Strategie gibt es seit 2020; bitte einen späteren Stichtag wählen."
+            )
+        if stichtag != today and stichtag not in quarter_ends(today):
+            raise forms.ValidationError(
+                "Stichtag ist der heutige Tag oder das Ende eines Quartals (31.03., 30.06., "
+                "30.09. oder 31.12.)."
             )
         return stichtag
 
@@ -192,8 +215,14 @@ class ReportForm(forms.Form):
         stichtag = data.get("stichtag")
         if stichtag and not self.errors.get("seit"):
             seit = data.get("seit") or self.default_since(stichtag)
-            if seit > stichtag:
+            if seit >= stichtag:
                 self.add_error("seit", "„Änderungen seit“ muss vor dem Stichtag liegen.")
+            elif seit not in quarter_ends(stichtag):
+                self.add_error(
+                    "seit",
+                    "„Änderungen seit“ ist das Ende eines Quartals (31.03., 30.06., 30.09. "
+                    "oder 31.12.) seit 2020.",
+                )
             data["seit"] = seit
         return data
 

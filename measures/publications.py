@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from iserlohn_digital.pdf import render_pdf
+from iserlohn_digital import ratelimit
+from iserlohn_digital.pagecache import content_key
+from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
 from . import charts
@@ -80,39 +82,123 @@ def filename(publication: Publication, stand: datetime.date, suffix: str = "") -
     return f"iserlohn-digital-{publication.slug}{suffix}-{stand.isoformat()}.pdf"
 
 
+def _cache_key(publication: Publication, version: ContentVersion, key: str) -> str:
+    """One key scheme with the page cache: release, version and time of the last change."""
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"pdf:{content_key(version.number, version.changed_at)}:{publication.slug}:{digest}"
+
+
 def etag_for(publication: Publication, version: ContentVersion, key: str = "") -> str:
-    digest = hashlib.sha256(f"{publication.slug}|{key}|{version.number}".encode()).hexdigest()
-    return f'"{digest[:32]}"'
+    return f'"{hashlib.sha256(_cache_key(publication, version, key).encode()).hexdigest()[:32]}"'
 
 
-def get_pdf(publication, context_factory, *, key="", suffix="", day=None, version=None) -> Rendered:
+class RenderRefused(Exception):
+    """A PDF that is not cached cannot be rendered for this request now."""
+
+    def __init__(self, status: int, retry_after: int, message: str):
+        super().__init__(message)
+        self.status, self.retry_after, self.message = status, retry_after, message
+
+
+BUSY = (
+    "Der Server erstellt gerade andere Dokumente. Bitte versuchen Sie es in einigen Sekunden "
+    "noch einmal; die Seite lädt sich selbst neu."
+)
+
+
+def _full_context(publication, context, stand):
+    return context | {
+        "publication": publication,
+        "stand": stand or timezone.localdate(),
+        "site_url": settings.SITE_URL,
+        "example_content": Measure.objects.published().filter(is_example=True).exists(),
+    }
+
+
+# A render that has not finished by then (the full strategy takes about half a minute)
+# no longer keeps others from rendering the same document.
+RENDER_LOCK_SECONDS = 120
+
+
+def get_pdf(
+    publication,
+    context_factory,
+    *,
+    key="",
+    suffix="",
+    day=None,
+    version=None,
+    client=None,
+    wait=False,
+) -> Rendered:
     """The publication's PDF for the current content, rendered only if not cached.
 
-    The file name carries `day`, by default the Stand of the content.
+    A render is bounded three ways: requests for a document that is being rendered do not
+    render it again (RenderRefused 503 until it is done); the server renders at most
+    PDF_RENDER_SLOTS documents at once (503); and `client`, an anonymous visitor's
+    address, may cause at most PDF_RENDERS_PER_CLIENT renders in PDF_RENDER_WINDOW (429).
+    Commands pass `wait=True` to wait for a free slot instead. The file name carries
+    `day`, by default the Stand of the content.
     """
     version = version or ContentVersion.current()
     stand = stand_of(version)
-    etag = etag_for(publication, version, key)
-    cache_key = f"pdf:{etag.strip(chr(34))}"
+    cache_key = _cache_key(publication, version, key)
     content = cache.get(cache_key)
     if content is None:
-        context = context_factory() | {
-            "publication": publication,
-            "stand": stand,
-            "site_url": settings.SITE_URL,
-            "example_content": Measure.objects.published().filter(is_example=True).exists(),
-        }
-        content = render_pdf(publication.template, context)
-        cache.set(cache_key, content)
+        content = _render_once(publication, context_factory, cache_key, stand, client, wait)
     return Rendered(
-        content, filename(publication, day or stand, suffix), etag, version.changed_at, stand
+        content,
+        filename(publication, day or stand, suffix),
+        etag_for(publication, version, key),
+        version.changed_at,
+        stand,
     )
+
+
+def _render_once(publication, context_factory, cache_key, stand, client, wait) -> bytes:
+    lock = f"{cache_key}:wird-erstellt"
+    # A cache that is away holds no lock: then render, within the slots.
+    if not cache.add(lock, 1, RENDER_LOCK_SECONDS) and cache.get(lock) is not None:
+        raise RenderRefused(
+            503, 10, "Dieses Dokument wird gerade erstellt. Bitte versuchen Sie es in "
+            "einigen Sekunden noch einmal; die Seite lädt sich selbst neu.",
+        )  # fmt: skip
+    try:
+        if client is not None:
+            verdict = ratelimit.hit(
+                "pdf", client, limit=settings.PDF_RENDERS_PER_CLIENT,
+                window=settings.PDF_RENDER_WINDOW,
+            )  # fmt: skip
+            if not verdict.allowed:
+                raise RenderRefused(
+                    429, verdict.retry_after, "Von Ihrem Anschluss wurden in kurzer Zeit viele "
+                    "neue Dokumente angefordert. Bitte versuchen Sie es später noch einmal; "
+                    "die Kurzbroschüre und die übrigen Dokumente der Downloads-Seite stehen "
+                    "meist sofort bereit.",
+                )  # fmt: skip
+        context = _full_context(publication, context_factory(), stand)
+        try:
+            content = render_pdf(publication.template, context, wait=wait)
+        except RenderBusy as busy:
+            raise RenderRefused(503, 15, BUSY) from busy
+        cache.set(cache_key, content, settings.PDF_CACHE_TIMEOUT)
+        return content
+    finally:
+        cache.delete(lock)
+
+
+def render_preview(publication, context) -> bytes:
+    """A PDF with drafts for one signed-in editor: rendered in a slot, never cached."""
+    try:
+        return render_pdf(publication.template, _full_context(publication, context, None))
+    except RenderBusy as busy:
+        raise RenderRefused(503, 15, BUSY) from busy
 
 
 def cached_size(publication, *, key="", version=None) -> int | None:
     """Size in bytes of the cached PDF of the current content, or None if not rendered."""
     version = version or ContentVersion.current()
-    content = cache.get(f"pdf:{etag_for(publication, version, key).strip(chr(34))}")
+    content = cache.get(_cache_key(publication, version, key))
     return None if content is None else len(content)
 
 

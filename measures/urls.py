@@ -10,6 +10,7 @@ urlpatterns = [
     path("massnahmen/", views.measure_list, name="measure-list"),
     path("massnahmen/export.csv", views.measure_csv, name="measure-csv"),
     path("massnahmen/export.pdf", views.measure_list_pdf, name="measure-list-pdf"),
+    path("massnahmen/vorschau.pdf", views.measure_list_pdf_preview, name="measure-list-preview"),
     path("massnahmen/<measure_code:code>/", views.measure_detail, name="measure-detail"),
     path("massnahmen/<measure_code:code>/steckbrief.pdf", views.measure_pdf, name="measure-pdf"),
     path("downloads/kurzbroschuere.pdf", views.brochure_pdf, name="brochure-pdf"),

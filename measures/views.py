@@ -2,15 +2,19 @@ import csv
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from iserlohn_digital.clientip import client_ip
+from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, Goal, SubStrategy
 
 from . import charts, publications
@@ -53,12 +57,14 @@ def field_detail(request, slug):
     )
 
 
-def _catalogue(request):
-    """The form for the request's parameters and the measures it selects."""
+def _catalogue(request, measures=None):
+    """The form for the request's parameters and the measures it selects (from those the
+    visitor may see, unless `measures` says from which)."""
     form = CatalogueForm.for_request(request.GET)
     form.is_valid()  # invalid fields are dropped from cleaned_data and reported as notices
-    measures = form.filter(_listed(Measure.objects.visible_to(request.user)))
-    return form, measures
+    if measures is None:
+        measures = Measure.objects.visible_to(request.user)
+    return form, form.filter(_listed(measures))
 
 
 def _clean_query(form):
@@ -322,7 +328,8 @@ def _pdf_response(rendered):
 
 
 def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=None):
-    """Answers 304 to a matching conditional request, else the (cached) PDF."""
+    """Answers 304 to a matching conditional request, else the (cached) PDF, or, when it
+    cannot be rendered now, a page that says when to try again."""
     version = ContentVersion.current()
     etag = publications.etag_for(publication, version, key)
     not_modified = get_conditional_response(
@@ -330,10 +337,28 @@ def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=
     )
     if not_modified is not None:
         return not_modified
-    rendered = publications.get_pdf(
-        publication, context_factory, key=key, suffix=suffix, day=day, version=version
-    )
+    # Staff are not counted against a client's budget (their address is the city's).
+    client = None if sees_drafts(request.user) else client_ip(request)
+    try:
+        rendered = publications.get_pdf(
+            publication, context_factory, key=key, suffix=suffix, day=day, version=version,
+            client=client,
+        )  # fmt: skip
+    except publications.RenderRefused as refused:
+        return _try_again_later(request, refused.status, refused.retry_after, refused.message)
     return _pdf_response(rendered)
+
+
+def _try_again_later(request, status, retry_after, message):
+    response = render(
+        request,
+        "measures/pdf_later.html",
+        {"message": message, "retry_after": retry_after},
+        status=status,
+    )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_safe
@@ -375,12 +400,40 @@ def measure_pdf(request, code):
     )
 
 
+# A list PDF of more measures than this is refused with a pointer to the CSV file, which
+# holds any number of them at no cost.
+LIST_PDF_LIMIT = 150
+
+
+def _list_pdf_or_refusal(request, measures):
+    """The catalogue's form for the request, its measures, and a 400 answer if the form is
+    invalid or the list too long for a PDF."""
+    form, measures = _catalogue(request, measures)
+    if form.errors:
+        return (
+            form,
+            measures,
+            render(request, "measures/report_error.html", {"form": form}, status=400),
+        )
+    count = measures.count()
+    if count > LIST_PDF_LIMIT:
+        query = _clean_query(form)
+        response = render(
+            request,
+            "measures/list_pdf_too_long.html",
+            {"count": count, "limit": LIST_PDF_LIMIT, "query": query},
+            status=400,
+        )
+        return form, measures, response
+    return form, measures, None
+
+
 @require_safe
 def measure_list_pdf(request):
-    form, measures = _catalogue(request)
-    if form.errors:
-        return render(request, "measures/report_error.html", {"form": form}, status=400)
-    query = _clean_query(form)
+    """The catalogue's filtered list as PDF: published measures only, cached."""
+    form, measures, refusal = _list_pdf_or_refusal(request, Measure.objects.published())
+    if refusal:
+        return refusal
     return _serve_pdf(
         request,
         publications.LIST,
@@ -389,5 +442,30 @@ def measure_list_pdf(request):
             form.active_filters(),
             form.cleaned_data.get("q", ""),
         ),
-        key=query.urlencode(),
+        key=_clean_query(form).urlencode(),
     )
+
+
+@require_safe
+def measure_list_pdf_preview(request):
+    """The same list with the drafts the signed-in editor may see, rendered for them alone:
+    never cached, never shared."""
+    if not sees_drafts(request.user):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    form, measures, refusal = _list_pdf_or_refusal(
+        request, Measure.objects.visible_to(request.user)
+    )
+    if refusal:
+        return refusal
+    context = publications.list_context(
+        measures.select_related("field_of_action__substrategy"),
+        form.active_filters(),
+        form.cleaned_data.get("q", ""),
+    )
+    try:
+        content = publications.render_preview(publications.LIST, context)
+    except publications.RenderRefused as refused:
+        return _try_again_later(request, refused.status, refused.retry_after, refused.message)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="iserlohn-digital-vorschau.pdf"'
+    return response

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from iserlohn_digital.roles import is_redaktion, sees_drafts
+
 MARKDOWN_HELP = (
     "Markdown: **fett**, *kursiv*, Listen mit „- “ am Zeilenanfang, "
     "Links als [Text](https://…), Leerzeile für einen neuen Absatz."
@@ -27,8 +29,9 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """What a visitor may see: the published part, and drafts too for staff (preview)."""
-        if user.is_authenticated and user.is_staff:
+        """What a visitor may see: the published part, and drafts too for the Redaktion
+        (preview)."""
+        if sees_drafts(user) and is_redaktion(user):
             return self.all()
         return self.published()
 

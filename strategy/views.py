@@ -1,16 +1,22 @@
+import datetime
+
 from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
+from iserlohn_digital import mail
+from iserlohn_digital.clientip import client_ip
+from iserlohn_digital.ratelimit import hit
+from iserlohn_digital.roles import is_redaktion
 from measures import publications
 from measures.charts import PILLAR_LIMIT
-from measures.forms import ReportForm
+from measures.forms import ReportForm, quarter_ends
 from measures.models import FieldOfAction, Measure, Status
 
 from .forms import BarrierReportForm
@@ -109,7 +115,9 @@ def goal_detail(request, code):
         code=code,
     )
     parent = (
-        goal.parent if goal.parent and (goal.parent.is_published or request.user.is_staff) else None
+        goal.parent
+        if goal.parent and (goal.parent.is_published or is_redaktion(request.user))
+        else None
     )
     measures = goal.measures.all()
     progress = round(sum(m.progress for m in measures) / len(measures)) if measures else None
@@ -122,37 +130,43 @@ def goal_detail(request, code):
 
 @require_safe
 def downloads(request):
-    """The publications with size and Stand; renders those not yet cached for this Stand."""
+    """The publications with their Stand, and their size where already rendered: the page
+    itself never renders a PDF."""
     version = ContentVersion.current()
     today = timezone.localdate()
     since = ReportForm.default_since(today)
     report_url = reverse("measures:report-pdf")
     entries = [
-        (publications.BROCHURE, reverse("measures:brochure-pdf"),
-         publications.brochure_context, "", None),
-        (publications.STRATEGY, reverse("measures:strategy-pdf"),
-         publications.strategy_context, "", None),
+        (publications.BROCHURE, reverse("measures:brochure-pdf"), "", None),
+        (publications.STRATEGY, reverse("measures:strategy-pdf"), "", None),
         (publications.REPORT, f"{report_url}?stichtag={today}&seit={since}",
-         lambda: publications.report_context(today, since),
          publications.report_key(today, since), today),
     ]  # fmt: skip
-    items = []
-    for publication, url, factory, key, day in entries:
-        rendered = publications.get_pdf(publication, factory, key=key, day=day, version=version)
-        items.append(
-            {
-                "publication": publication,
-                "url": url,
-                "filename": rendered.filename,
-                "size": len(rendered.content),
-                "stand": rendered.stand,
-            }
-        )
-    return render(
+    stand = publications.stand_of(version)
+    items = [
+        {
+            "publication": publication,
+            "url": url,
+            "filename": publications.filename(publication, day or stand),
+            "size": publications.cached_size(publication, key=key, version=version),
+            "stand": stand,
+        }
+        for publication, url, key, day in entries
+    ]
+    response = render(
         request,
         "strategy/downloads.html",
-        {"items": items, "report_form": ReportForm(initial={"stichtag": today, "seit": since})},
+        {
+            "items": items,
+            "report_form": ReportForm(initial={"stichtag": today, "seit": since}),
+            "today": today,
+            "quarter_ends": quarter_ends(today),
+        },
     )
+    # Sizes appear as the PDFs get rendered, without a change of content: not for the
+    # page cache or shared caches.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_safe
@@ -167,56 +181,63 @@ def info_page(request, page):
 
 
 REPORTS_PER_HOUR = 5
+REPORTS_WINDOW = datetime.timedelta(hours=1)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_barrier(request):
     """The feedback form: stored, e-mailed to the Redaktion, protected against bots by a
-    honeypot field and a per-address rate limit; CSRF as every form."""
+    honeypot field and a per-client rate limit (counted in the database, atomically,
+    before a report is stored); CSRF as every form."""
     content = InfoPage.objects.filter(slug=InfoPage.Slug.REPORT_BARRIER).first()
     form = BarrierReportForm(
         request.POST or None, initial={"page": request.GET.get("seite", "")[:500]}
     )
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
-        key = "barrier-reports:" + request.META.get("REMOTE_ADDR", "")
-        if cache.get(key, 0) >= REPORTS_PER_HOUR:
+        if not form.is_valid():
+            status = 400
+        elif form.is_spam():
+            return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
+        else:
+            verdict = hit("barriere-melden", client_ip(request), limit=REPORTS_PER_HOUR,
+                          window=REPORTS_WINDOW)  # fmt: skip
+            if verdict.allowed:
+                report = form.save()
+                _mail_report(request, report)
+                return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
             form.add_error(None, "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere "
                                  "Meldungen. Bitte versuchen Sie es später noch einmal oder "
                                  "schreiben Sie an digitalisierung@iserlohn.de.")  # fmt: skip
-            status = 429
-        elif form.is_valid():
-            if not form.is_spam():
-                report = form.save()
-                cache.set(key, cache.get(key, 0) + 1, 3600)
-                _mail_report(request, report)
-            return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
-        else:
-            status = 400
-    return render(
+            status, retry_after = 429, verdict.retry_after
+    response = render(
         request,
         "pages/barriere-melden.html",
         {"title": INFO_PAGES["barriere-melden"], "content": content, "form": form,
          "sent": request.GET.get("gesendet") == "1"},
         status=status,
     )  # fmt: skip
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _mail_report(request, report):
+    """Mails the stored report to the Redaktion after the commit, in the background: a slow
+    mail server never holds up the form (iserlohn_digital/mail.py)."""
     if not settings.BARRIER_REPORT_EMAIL:
         return
     admin_url = request.build_absolute_uri(
         reverse("admin:strategy_barrierreport_change", args=[report.pk])
     )
-    send_mail(
+    message = {
         # One line: line breaks in a mail header are refused (and would inject headers).
-        subject="Barriere gemeldet: " + " ".join(report.page.split())[:80],
-        message=f"Seite: {report.page}\n\n{report.description}\n\n"
+        "subject": "Barriere gemeldet: " + " ".join(report.page.split())[:80],
+        "body": f"Seite: {report.page}\n\n{report.description}\n\n"
         f"Kontakt: {report.name or '–'} {report.email or ''}\n\nIm Admin: {admin_url}",
-        from_email=None,
-        recipient_list=[settings.BARRIER_REPORT_EMAIL],
-        fail_silently=True,
-    )
+        "to": [settings.BARRIER_REPORT_EMAIL],
+    }
+    transaction.on_commit(lambda: mail.send_later(message))
 
 
 @require_safe

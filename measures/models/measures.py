@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from iserlohn_digital.roles import is_redaktion, sees_drafts
 from strategy.models import MARKDOWN_HELP, Goal, PublishedQuerySet
 
 from .fields import FieldOfAction
@@ -90,6 +91,18 @@ class MeasureQuerySet(PublishedQuerySet):
     def published(self):
         """Published measures in a published Handlungsfeld."""
         return self.filter(is_published=True, field_of_action__is_published=True)
+
+    def visible_to(self, user):
+        """Published measures; for the Redaktion all drafts too, for a Fachbereich the
+        drafts of its own units (preview)."""
+        if not sees_drafts(user):
+            return self.published()
+        if is_redaktion(user):
+            return self.all()
+        own_units = OrganisationalUnit.objects.filter(members=user)
+        return self.filter(
+            Q(is_published=True, field_of_action__is_published=True) | Q(lead_unit__in=own_units)
+        )
 
     def in_field(self, field_of_action):
         """Measures of one Handlungsfeld."""

@@ -210,13 +210,18 @@ def test_filtered_list_pdf_holds_exactly_the_filtered_measures(client, world):
     assert other.code not in text
 
 
-def test_downloads_page_lists_each_pdf_with_size_and_stand(client, world):
-    page = client.get("/downloads/").content.decode()
+def test_downloads_page_renders_nothing_and_shows_sizes_once_rendered(client, world):
     day = timezone.localdate()
+    with mock.patch.object(publications, "render_pdf") as render:
+        page = client.get("/downloads/").content.decode()
+        render.assert_not_called()
     for slug in ("kurzbroschuere", "digitalisierungsstrategie", "sachstandsbericht"):
         assert f"iserlohn-digital-{slug}-{day.isoformat()}.pdf" in page
     assert page.count(f"Stand {day:%d.%m.%Y}") >= 3
-    assert re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
+    assert not re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
+    pdf(client, "/downloads/kurzbroschuere.pdf")
+    page = client.get("/downloads/").content.decode()
+    assert len(re.findall(r"PDF, [\d,]+\xa0(KB|MB)", page)) == 1
 
 
 def test_write_publications_writes_every_document_with_progress(tmp_path, world):

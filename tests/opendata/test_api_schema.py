@@ -6,10 +6,9 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-
-from iserlohn_digital.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,8 @@ def api_schema(settings):
     # from closing the test's database connection at the end of each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # The application as the settings of the test run configure it.
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 

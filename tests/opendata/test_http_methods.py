@@ -46,6 +46,7 @@ def site_urls():
         f"/{substrategy.slug}/", f"/ziele/{goal.code}/", "/handlungsfelder/",
         f"/handlungsfelder/{field.slug}/", "/massnahmen/", "/massnahmen/export.csv",
         "/massnahmen/?status=umsetzung", f"/massnahmen/{measure.code}/", "/umsetzungsstand/",
+        "/massnahmen/vorschau.pdf",
         "/schlagworte/", f"/schlagworte/{tag.slug}/", "/sitemap.xml", "/robots.txt",
         "/daten/", "/daten/massnahmen.csv", "/daten/massnahmen.json", "/daten/dcat.ttl",
         "/daten/dcat.jsonld", "/daten/dcat.rdf", "/daten/statusmeldungen.atom",

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from iserlohn_digital import mail as background_mail
 from strategy.models import BarrierReport, InfoPage
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ def test_pages_without_admin_text_show_their_defaults(client):
     assert sign.count("Text zum Video") == 3
 
 
+@pytest.mark.django_db(transaction=True)  # the mail leaves after the commit
 def test_report_is_stored_and_mailed(client, settings):
     settings.BARRIER_REPORT_EMAIL = "redaktion@example.org"
     response = client.post(
@@ -57,7 +59,10 @@ def test_report_is_stored_and_mailed(client, settings):
     assert "Vielen Dank" in client.get(response["Location"]).content.decode()
     report = BarrierReport.objects.get()
     assert report.email == "leser@example.org"
+    background_mail.wait_for_pending(timeout=30)  # sent in the background, after the answer
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["redaktion@example.org"]
+    assert mail.outbox[0].subject == "Barriere gemeldet: /massnahmen/"
     assert "Tastatur" in mail.outbox[0].body
 
 
