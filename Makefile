@@ -17,7 +17,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 
 # Development defaults; production sets its own environment (see .env.example).
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
-TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests}
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests} SECURE_SSL_REDIRECT=0
 
 .PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean
 

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "iserlohn_digital.middleware.PrivatePreviewMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer ties up no thread for long: connecting gives up after
+# DATABASE_CONNECT_TIMEOUT seconds, a statement after DATABASE_STATEMENT_TIMEOUT
+# (iserlohn_digital/db.py), and a connection whose packets go unanswered (a network
+# that is cut) is dropped by TCP keepalives and the user timeout.
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +168,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Rendered PDFs (and later pages) are cached by content version. In production several
 # app servers share one Redis; without REDIS_URL each process keeps its own memory cache.
+# A Redis that does not answer within half a second counts as away (iserlohn_digital.cache).
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -158,6 +177,7 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "iserlohn-digital",
             "TIMEOUT": 60 * 60 * 24 * 7,
+            "OPTIONS": REDIS_OPTIONS,
         },
         # Whole pages apart from PDFs and counters, so many addresses cannot push those out.
         "pages": {
@@ -165,6 +185,7 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "iserlohn-digital-pages",
             "TIMEOUT": 60 * 60 * 24,
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
@@ -182,14 +203,24 @@ else:
         },
     }
 
+# PDFs: kept a week per content version; rendered at most PDF_RENDER_SLOTS at a time per
+# server (keep it below the number of cores, so that pages are always served), and at
+# most PDF_RENDERS_PER_CLIENT new ones per anonymous client within PDF_RENDER_WINDOW.
+PDF_CACHE_TIMEOUT = 60 * 60 * 24 * 7
+PDF_RENDER_SLOTS = int(os.environ.get("PDF_RENDER_SLOTS", "1"))
+PDF_RENDER_LOCK_DIR = os.environ.get("PDF_RENDER_LOCK_DIR", "")
+PDF_RENDERS_PER_CLIENT = int(os.environ.get("PDF_RENDERS_PER_CLIENT", "3"))
+PDF_RENDER_WINDOW = datetime.timedelta(minutes=10)
+
 # Whole public pages are cached by content version (off while developing, so that
 # changed templates show at once).
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 
 # Behind a TLS-terminating proxy in production; cookies only over HTTPS there.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The TLS proxy usually redirects to HTTPS; set this where the app must do it itself.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Plain HTTP is redirected to HTTPS (the proxy says which it was); health checks are exempt.
+# Set SECURE_SSL_REDIRECT=0 only where the proxy redirects itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -228,6 +259,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
 
+# Reverse proxies in front of the app (the TLS proxy: 1). Each appends to X-Forwarded-For;
+# the client is the hop before them (iserlohn_digital/clientip.py). 0: REMOTE_ADDR as is.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The lockout and the form's rate limit count the client, not the shared proxy address.
+AXES_CLIENT_IP_CALLABLE = "iserlohn_digital.clientip.client_ip"
+
 # Staff sign in with a second factor (TOTP) whenever DEBUG is off.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Iserlohn digital"
@@ -240,6 +277,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds per attempt before a silent mail server is given up (mail is sent in the
+# background, iserlohn_digital/mail.py).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG

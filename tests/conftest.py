@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -5,6 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
 
+# The test client speaks plain HTTP, also in the processes some tests start.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 
 
@@ -14,6 +18,10 @@ def fast_test_settings():
     compressing every static file before the first test. No test is about either."""
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        SECURE_SSL_REDIRECT=False,
+        # Tests fetch many PDFs from one address; tests/measures/test_pdf_limits.py sets
+        # the production budget where it is the subject.
+        PDF_RENDERS_PER_CLIENT=1000,
         STORAGES=settings.STORAGES
         | {
             "staticfiles": {

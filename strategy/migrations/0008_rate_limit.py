@@ -4,23 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('strategy', '0007_redaktion_pages'),
+        ("strategy", "0007_redaktion_pages"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimit',
+            name="RateLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True, verbose_name='Schlüssel')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='Anzahl')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='läuft ab')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True, verbose_name="Schlüssel")),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="Anzahl")),
+                ("expires_at", models.DateTimeField(db_index=True, verbose_name="läuft ab")),
             ],
             options={
-                'verbose_name': 'Zähler der Anfragebegrenzung',
-                'verbose_name_plural': 'Zähler der Anfragebegrenzung',
+                "verbose_name": "Zähler der Anfragebegrenzung",
+                "verbose_name_plural": "Zähler der Anfragebegrenzung",
             },
         ),
     ]

@@ -1,0 +1,98 @@
+"""A database or Redis that accepts connections but never answers (hung, not refused)
+ties up no thread for long: pages answer 503, health checks keep answering, the cache is
+passed over."""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+
+
+class SilentServer:
+    """Accepts TCP connections and never says a word."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def silent_server():
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+HUNG_DATABASE_SCRIPT = """
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+for path in ("/", "/api/v1/principles", "/healthz", "/massnahmen/"):
+    response = client.get(path, HTTP_HOST="localhost")
+    print(path, response.status_code, response.get("Retry-After"), response["Content-Type"])
+"""
+
+
+def test_with_a_hung_database_pages_answer_503_and_health_stays_up(silent_server):
+    env = os.environ | {
+        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{silent_server.port}/nichts",
+        "DATABASE_CONNECT_TIMEOUT": "2",
+        "DJANGO_SETTINGS_MODULE": "iserlohn_digital.settings",
+        "SECRET_KEY": "nur-fuer-diesen-test",
+        "ALLOWED_HOSTS": "localhost",
+        "SECURE_SSL_REDIRECT": "0",
+    }
+    env.pop("REDIS_URL", None)
+    # The timeout only guards the test run against a hang; nothing here measures speed.
+    result = subprocess.run(
+        [sys.executable, "-c", HUNG_DATABASE_SCRIPT], env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    )  # fmt: skip
+    lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
+    assert lines["/"].startswith("503 30 text/html")
+    assert lines["/massnahmen/"].startswith("503 30 text/html")
+    assert lines["/api/v1/principles"].startswith("503 30 application/json")
+    assert lines["/healthz"].startswith("200 None")
+    assert silent_server.accepted, "the database was never asked"
+
+
+def test_a_hung_redis_is_passed_over_after_one_timeout_and_logged_once(silent_server, caplog):
+    from iserlohn_digital.cache import SharedClientRedisCache
+
+    cache = SharedClientRedisCache(
+        f"redis://127.0.0.1:{silent_server.port}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    )
+    with caplog.at_level(logging.WARNING, logger="iserlohn_digital.cache"):
+        assert cache.get("seite") is None
+        asked = len(silent_server.accepted)
+        assert asked == 1
+        for _ in range(20):
+            assert cache.get("seite", "fehlt") == "fehlt"
+            cache.set("seite", b"inhalt")
+            assert cache.add("sperre", 1) is False
+        assert len(silent_server.accepted) == asked  # the breaker kept the calls away
+    warnings = [r for r in caplog.records if r.name == "iserlohn_digital.cache"]
+    assert len(warnings) == 1
+    assert warnings[0].exc_info is None
