@@ -1,8 +1,25 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from .postgres.base import request_deadline
 from .roles import sees_drafts
+
+
+class QueryDeadlineMiddleware:
+    """No query of a web request waits longer than DATABASE_REQUEST_DEADLINE seconds for a
+    database that does not answer (iserlohn_digital/postgres/base.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_deadline.set(settings.DATABASE_REQUEST_DEADLINE)
+        try:
+            return self.get_response(request)
+        finally:
+            request_deadline.reset(token)
 
 
 class HealthCheckMiddleware:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "iserlohn_digital.middleware.QueryDeadlineMiddleware",
     "iserlohn_digital.logs.RequestIdMiddleware",
     "iserlohn_digital.middleware.HealthCheckMiddleware",
     # HEAD on the open data and the API is served as GET (ETag, cache), without the body.
@@ -128,7 +129,12 @@ DATABASES = {
 # (iserlohn_digital/db.py), and a connection whose packets go unanswered (a network
 # that is cut) is dropped by TCP keepalives and the user timeout.
 DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+# A query of a web request that the database has not answered after so many seconds ends
+# with the connection cut: a hung database, which TCP still acknowledges, cannot hold a
+# thread (iserlohn_digital/postgres/base.py).
+DATABASE_REQUEST_DEADLINE = float(os.environ.get("DATABASE_REQUEST_DEADLINE", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "iserlohn_digital.postgres"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),

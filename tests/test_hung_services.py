@@ -96,3 +96,33 @@ def test_a_hung_redis_is_passed_over_after_one_timeout_and_logged_once(silent_se
     warnings = [r for r in caplog.records if r.name == "iserlohn_digital.cache"]
     assert len(warnings) == 1
     assert warnings[0].exc_info is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_query_on_a_connection_whose_server_hangs_is_cut_at_the_deadline(caplog):
+    """The server process behind an open connection stops (SIGSTOP): the operating system
+    still acknowledges, nothing answers. A web request's query gives up at its deadline."""
+    import signal
+
+    from django.db import OperationalError, connections
+
+    from iserlohn_digital.postgres.base import request_deadline
+
+    hung = connections.create_connection("default")
+    try:
+        with hung.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        os.kill(backend, signal.SIGSTOP)
+        token = request_deadline.set(1)
+        try:
+            with pytest.raises(OperationalError), hung.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            assert not hung.is_usable()
+        finally:
+            request_deadline.reset(token)
+            os.kill(backend, signal.SIGCONT)
+    finally:
+        hung.close()
+    assert "nicht geantwortet" in caplog.text
