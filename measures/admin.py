@@ -13,6 +13,7 @@ from django.urls import path
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 
+from .locking import current_version, find_conflict, lock_measure
 from .models import (
     FieldOfAction,
     Indicator,
@@ -152,6 +153,19 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VersionField(forms.CharField):
+    """The hidden version token of the measure form (measures/locking.py)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(label="Bearbeitungsstand", required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        # Not an edit: kept out of the change message and the history.
+        return False
+
+
 class MeasureAdminForm(forms.ModelForm):
     """The measure with the note that every change of status or progress needs."""
 
@@ -177,6 +191,11 @@ class MeasureAdminForm(forms.ModelForm):
         help_text="Neue Schlagwörter legt die Redaktion unter „Schlagwörter“ an.",
     )
 
+    version = VersionField()
+
+    # Off in the history's version form: a revert deliberately overwrites the current state.
+    check_version = True
+
     class Meta:
         model = Measure
         fields = [
@@ -190,6 +209,8 @@ class MeasureAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
+            if self.check_version and not self.is_bound:
+                self.initial["version"] = current_version(self.instance.pk)
 
     def status_changed(self):
         changed = {"status", "progress"} & set(self.changed_data)
@@ -203,7 +224,30 @@ class MeasureAdminForm(forms.ModelForm):
                 "Status oder Fortschritt haben sich geändert: bitte kurz vermerken, "
                 "was geschehen ist.",
             )
+        if self.instance.pk and self.check_version:
+            self.check_for_lost_update(data.get("version", ""))
         return data
+
+    def check_for_lost_update(self, version):
+        """Refuse the save if others changed the measure since the editor loaded it.
+
+        The measure row stays locked until the admin's transaction ends, so a concurrent
+        save waits and then sees this one. A refused form is shown again with the editor's
+        input and the current version, so that saving it once more is a deliberate choice.
+        """
+        lock_measure(self.instance.pk)
+        conflict = find_conflict(self.instance.pk, version)
+        if conflict is None:
+            return
+        self.add_error(None, conflict.message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = current_version(self.instance.pk)
+
+
+class MeasureRevertForm(MeasureAdminForm):
+    """The form of the history's version view ("Zurücksetzen"), without the version check."""
+
+    check_version = False
 
 
 @admin.register(Measure)
@@ -282,6 +326,19 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
             return []
         return self.EDITOR_ONLY_FIELDS
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        revert = getattr(request, "history_revert", False)
+        if obj is None or revert or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if getattr(request, "history_revert", False):
+            kwargs["form"] = MeasureRevertForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_add_permission(self, request):
         return is_redaktion(request.user) and super().has_add_permission(request)
 
@@ -352,8 +409,46 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         return custom + super().get_urls()
 
 
+class StatusUpdateAdminForm(forms.ModelForm):
+    """A status update; a Fachbereich dates it no earlier than the measure's latest one.
+
+    Back-dating (to record history) is the Redaktion's; no one dates into the future
+    (StatusUpdate.clean_fields). StatusUpdateAdmin.get_form sets `may_backdate`.
+    """
+
+    may_backdate = False
+
+    def clean(self):
+        data = super().clean()
+        date, measure = data.get("date"), data.get("measure")
+        moved = self.instance.pk is None or {"date", "measure"} & set(self.changed_data)
+        if self.may_backdate or not moved or date is None or measure is None:
+            return data
+        latest = (
+            StatusUpdate.objects.filter(measure=measure)
+            .exclude(pk=self.instance.pk)
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if latest and date < latest:
+            self.add_error(
+                "date",
+                f"Das Datum liegt vor der jüngsten Statusmeldung dieser Maßnahme vom "
+                f"{latest:%d.%m.%Y}. Frühere Stände trägt die Redaktion nach.",
+            )
+        return data
+
+
+class StatusUpdateBackdatingForm(StatusUpdateAdminForm):
+    """The Redaktion's: may record an earlier Stand after the fact."""
+
+    may_backdate = True
+
+
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
+    form = StatusUpdateAdminForm
     list_display = ["measure", "date", "status", "progress", "author"]
     list_filter = ["status", "measure__field_of_action__substrategy"]
     search_fields = ["measure__code", "measure__title", "note"]
@@ -361,6 +456,11 @@ class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
     date_hierarchy = "date"
     list_select_related = ["measure", "author"]
     readonly_fields = ["author", "recorded_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if is_redaktion(request.user):
+            kwargs["form"] = StatusUpdateBackdatingForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:

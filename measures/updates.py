@@ -20,7 +20,8 @@ def record_status_update(
     """Record the measure's current status and progress as a dated status update.
 
     The measure must already hold the new status and progress; the note says what
-    happened. Validates before saving, so an invalid update writes nothing.
+    happened. Validates before saving, so an invalid update (a date in the future, too)
+    writes nothing.
     """
     if not note.strip():
         raise ValidationError({"note": "Bitte kurz vermerken, was sich geändert hat."})

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,6 +9,8 @@ from simple_history.models import HistoricalRecords
 from strategy.models import SlugManager
 
 from .measures import DONE_MEANS_COMPLETE, PROGRESS_IN_RANGE, Measure, Status
+
+FUTURE_DATE_MESSAGE = "Das Datum einer Statusmeldung liegt nicht in der Zukunft."
 
 
 class StatusUpdateManager(models.Manager):
@@ -84,6 +87,20 @@ class StatusUpdate(models.Model):
         return (self.measure.code, self.recorded_at.isoformat())
 
     natural_key.dependencies = ["measures.measure"]
+
+    def clean_fields(self, exclude=None):
+        # The date rule lives here rather than in clean(): a model form without the date
+        # field (the measure form shows it read-only) cannot take an error on it.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        checked = "date" not in (exclude or ()) and "date" not in errors
+        if checked and self.date and self.date > timezone.localdate():
+            errors["date"] = [ValidationError(FUTURE_DATE_MESSAGE, code="future_date")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class MilestoneManager(models.Manager):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from measures.csv_io import export_measures, import_measures
+from measures.locking import current_version
 from measures.models import Measure, StatusUpdate
 from tests.builders import make_field, make_measure, make_unit
 from tests.conftest import login_with_second_factor
@@ -53,7 +54,7 @@ def form_data(measure, **changes):
         "start_date": "", "end_date": "", "lead_unit": measure.lead_unit_id, "partners": "",
         "funding": "", "budget": "", "easy_language_summary": "", "source": "",
         "source_url": "", "status_note": "", "evidence_url": "", "evidence_title": "",
-        "is_published": "on",
+        "is_published": "on", "version": current_version(measure.pk),
     }  # fmt: skip
     for prefix in ("updates", "milestones", "indicators", "online_services"):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
