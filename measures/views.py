@@ -358,6 +358,9 @@ def _try_again_later(request, status, retry_after, message):
     )
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
+    # An answer the portal gives on purpose, not a server error: no error log entry (the
+    # access log has the request).
+    response._has_been_logged = True
     return response
 
 
