@@ -205,7 +205,7 @@ class ReportForm(forms.Form):
             )
         if stichtag != today and stichtag not in quarter_ends(today):
             raise forms.ValidationError(
-                "Stichtag ist der heutige Tag oder das Ende eines Quartals (31.03., 30.06., "
+                "Bitte den heutigen Tag oder das Ende eines Quartals wählen (31.03., 30.06., "
                 "30.09. oder 31.12.)."
             )
         return stichtag
@@ -220,8 +220,8 @@ class ReportForm(forms.Form):
             elif seit not in quarter_ends(stichtag):
                 self.add_error(
                     "seit",
-                    "„Änderungen seit“ ist das Ende eines Quartals (31.03., 30.06., 30.09. "
-                    "oder 31.12.) seit 2020.",
+                    "Bitte das Ende eines Quartals seit 2020 wählen (31.03., 30.06., 30.09. "
+                    "oder 31.12.).",
                 )
             data["seit"] = seit
         return data

@@ -102,7 +102,7 @@ class RenderRefused(Exception):
 
 BUSY = (
     "Der Server erstellt gerade andere Dokumente. Bitte versuchen Sie es in einigen Sekunden "
-    "noch einmal; die Seite lädt sich selbst neu."
+    "noch einmal."
 )
 
 
@@ -161,7 +161,7 @@ def _render_once(publication, context_factory, cache_key, stand, client, wait) -
     if not cache.add(lock, 1, RENDER_LOCK_SECONDS) and cache.get(lock) is not None:
         raise RenderRefused(
             503, 10, "Dieses Dokument wird gerade erstellt. Bitte versuchen Sie es in "
-            "einigen Sekunden noch einmal; die Seite lädt sich selbst neu.",
+            "einigen Sekunden noch einmal.",
         )  # fmt: skip
     try:
         if client is not None:

@@ -151,3 +151,25 @@ def test_feedback_form_in_its_error_state_is_accessible(seeded_server, page_at):
         assert page.locator("[aria-invalid=true]").count() >= 2
         assert_accessible(page, f"Formular mit Fehlern bei {width} px")
         assert horizontal_overflow(page) <= 0
+
+
+def test_pages_that_refuse_a_pdf_are_accessible(seeded_server, page_at, monkeypatch):
+    """What a visitor sees instead of a PDF: too long a list, a bad report date, every
+    render slot taken."""
+    from iserlohn_digital.pdf import render_slot
+    from measures import views
+
+    monkeypatch.setattr(views, "LIST_PDF_LIMIT", 2)
+    refusals = {
+        "zu lang": "/massnahmen/export.pdf?status=umsetzung",
+        "falsches Datum": "/downloads/sachstandsbericht.pdf?stichtag=2026-05-17",
+        "ausgelastet": "/downloads/digitalisierungsstrategie.pdf",
+    }
+    with render_slot():
+        for label, path in refusals.items():
+            for width in WIDTHS:
+                page = page_at(width)
+                response = page.goto(seeded_server.url + path)
+                assert response.status in (400, 503), (label, response.status)
+                assert_accessible(page, f"{label} bei {width} px")
+                assert horizontal_overflow(page) <= 0, label

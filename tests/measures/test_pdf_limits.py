@@ -147,7 +147,7 @@ def test_with_every_render_slot_taken_pdfs_wait_and_pages_and_cached_pdfs_answer
         assert busy.status_code == 503
         assert busy["Retry-After"] == "15"
         assert "erstellt gerade andere Dokumente" in busy.text
-        assert '<meta http-equiv="refresh"' in busy.text
+        assert "Dokument erneut abrufen" in busy.text
         assert client.get("/downloads/kurzbroschuere.pdf").status_code == 200
         assert client.get("/").status_code == 200
     assert client.get("/downloads/digitalisierungsstrategie.pdf").status_code == 200
@@ -232,9 +232,11 @@ def test_pdfs_are_cached_for_a_finite_time(world):
 
 
 def test_the_lock_of_a_render_is_released_when_it_fails(client, world):
-    with mock.patch.object(publications, "render_pdf", side_effect=RuntimeError("kaputt")):
-        with pytest.raises(RuntimeError):
-            publications.get_pdf(publications.BROCHURE, dict)
+    with (
+        mock.patch.object(publications, "render_pdf", side_effect=RuntimeError("kaputt")),
+        pytest.raises(RuntimeError),
+    ):
+        publications.get_pdf(publications.BROCHURE, dict)
     assert not [key for key in getattr(cache, "_cache", {}) if "wird-erstellt" in str(key)]
     assert client.get("/downloads/kurzbroschuere.pdf").status_code == 200
 
