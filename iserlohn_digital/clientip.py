@@ -24,8 +24,27 @@ def _address(entry: str) -> str | None:
         return None
 
 
+def _grouped(address: str) -> str:
+    """An IPv6 address stands for its /64 network: a single connection usually has a whole
+    /64 to itself, and must not escape a limit by changing addresses within it."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+
+
 def client_ip(request) -> str:
-    """The address of the client (for rate limits and the admin lockout)."""
+    """The address of the client, an IPv6 one as its /64 network (for rate limits and
+    the admin lockout)."""
+    return _grouped(_client_address(request))
+
+
+def _client_address(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if trusted <= 0:

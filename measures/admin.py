@@ -9,9 +9,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
+from django.db.models import Q
 from django.urls import path
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
+from strategy.models import Goal
 
 from .locking import current_version, find_conflict, lock_measure
 from .models import (
@@ -337,7 +339,18 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if getattr(request, "history_revert", False):
             kwargs["form"] = MeasureRevertForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        if not is_redaktion(request.user):
+            # A Fachbereich links what it may see (and keeps what is linked already):
+            # another unit's draft is neither offered nor named back in an error page.
+            for name, model in (("dependencies", Measure), ("goals", Goal)):
+                if name in form.base_fields:
+                    linked = getattr(obj, name).values("pk") if obj else []
+                    visible = model.objects.visible_to(request.user).values("pk")
+                    form.base_fields[name].queryset = model.objects.filter(
+                        Q(pk__in=visible) | Q(pk__in=linked)
+                    )
+        return form
 
     def has_add_permission(self, request):
         return is_redaktion(request.user) and super().has_add_permission(request)

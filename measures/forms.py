@@ -158,14 +158,16 @@ FIRST_REPORT_YEAR = 2020
 
 
 def quarter_ends(until: datetime.date) -> list[datetime.date]:
-    """The last days of the quarters from 2020 up to `until`, newest first."""
+    """The last days of the quarters up to `until`, newest first, from the last day
+    before 2020 (the start of the first report's span) on."""
     ends = []
     for year in range(until.year, FIRST_REPORT_YEAR - 1, -1):
         for month, day in ((12, 31), (9, 30), (6, 30), (3, 31)):
             end = datetime.date(year, month, day)
             if end <= until:
                 ends.append(end)
-    return ends
+    start = datetime.date(FIRST_REPORT_YEAR - 1, 12, 31)
+    return ends + [start] if start <= until else ends
 
 
 class ReportForm(forms.Form):
@@ -220,8 +222,8 @@ class ReportForm(forms.Form):
             elif seit not in quarter_ends(stichtag):
                 self.add_error(
                     "seit",
-                    "Bitte das Ende eines Quartals seit 2020 wählen (31.03., 30.06., 30.09. "
-                    "oder 31.12.).",
+                    "Bitte das Ende eines Quartals ab dem 31.12.2019 wählen (31.03., 30.06., "
+                    "30.09. oder 31.12.).",
                 )
             data["seit"] = seit
         return data

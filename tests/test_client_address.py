@@ -26,7 +26,7 @@ def test_without_trusted_proxies_the_header_is_ignored(settings):
 def test_one_proxy_the_client_is_the_last_forwarded_entry(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     assert address("203.0.113.5") == "203.0.113.5"
-    assert address("2001:db8::1") == "2001:db8::1"
+    assert address("2001:db8::1") == "2001:db8::"  # its /64 network
     assert address() == PROXY  # reached the app directly, past the proxy
 
 
@@ -48,7 +48,7 @@ def test_empty_and_garbage_entries(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     assert address(" 203.0.113.5 , ,") == "203.0.113.5"
     assert address("203.0.113.5:4711") == "203.0.113.5"
-    assert address("[2001:db8::1]:443") == "2001:db8::1"
+    assert address("[2001:db8::1]:443") == "2001:db8::"
     assert address("198.51.100.1, kein-ip") == "198.51.100.1"
     assert address("unknown") == PROXY
     assert address("") == PROXY
@@ -77,3 +77,17 @@ def test_lockout_behind_the_proxy_is_per_client(django_user_model, settings):
         assert "Code aus der Authenticator-App" in response.content.decode()
     else:
         assert response.status_code == 302
+
+
+def test_an_ipv6_client_counts_as_its_64_network(rf, settings):
+    """Changing addresses within one's own /64 escapes no limit."""
+    from iserlohn_digital.clientip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::17")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff:1:2:3")
+    elsewhere = rf.get("/", REMOTE_ADDR="2001:db8:1:3::17")
+    assert client_ip(one) == client_ip(other) == "2001:db8:1:2::"
+    assert client_ip(elsewhere) != client_ip(one)
+    assert client_ip(rf.get("/", REMOTE_ADDR="::ffff:192.0.2.5")) == "192.0.2.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.5")) == "192.0.2.5"

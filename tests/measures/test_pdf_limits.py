@@ -102,6 +102,25 @@ def test_a_fachbereich_lists_only_its_own_units_online_services_in_the_admin(wor
     )
 
 
+def test_a_fachbereich_can_neither_link_nor_name_another_units_draft(world):
+    from tests.measures.test_editing import form_data
+
+    own, other = world["own_draft"], world["other_draft"]
+    url = f"/admin/measures/measure/{own.pk}/change/"
+    # An error elsewhere in the form shows the chosen dependencies back by title.
+    invalid = world["fachbereich"].post(
+        url, form_data(own, progress="abc", dependencies=[other.pk], is_published="")
+    )
+    assert invalid.status_code == 200
+    assert "Fremder Entwurf" not in invalid.text
+    saved = world["fachbereich"].post(
+        url, form_data(own, dependencies=[other.pk, world["measures"][0].pk], is_published="")
+    )
+    assert saved.status_code == 200
+    assert "dependencies" in saved.context["adminform"].form.errors
+    assert not own.dependencies.exists()
+
+
 # Bounded renders ------------------------------------------------------------------------
 
 
@@ -127,6 +146,10 @@ def test_report_dates_are_today_or_quarter_ends(client, world):
     assert "Ende eines Quartals" in bad_since.text
     good = client.get("/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2025-12-31")
     assert good.status_code == 200
+    # The first quarter of the strategy: changes since the day before it began.
+    first = client.get("/downloads/sachstandsbericht.pdf?stichtag=2020-03-31")
+    assert first.status_code == 200
+    assert "iserlohn-digital-sachstandsbericht-2020-03-31.pdf" in first["Content-Disposition"]
 
 
 def test_a_list_too_long_for_a_pdf_points_to_the_csv(client, world, monkeypatch):
