@@ -78,3 +78,26 @@ def admin_client_logged_in(client, django_user_model):
         "redaktion", "redaktion@example.org", "ein-langes-passwort-123"
     )
     return login_with_second_factor(client, user)
+
+
+def run_django(script: str, database_url: str, **variables) -> str:
+    """Runs `script` in a new Python process with the portal's settings and the given
+    database (one the test makes unreachable); returns what it printed. The timeout only
+    guards the test run against a hang; nothing measures speed."""
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "iserlohn_digital.settings",
+        "SECRET_KEY": "nur-fuer-diesen-test",
+        "ALLOWED_HOSTS": "localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        **variables,
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
+        check=True,
+    )  # fmt: skip
+    return result.stdout

@@ -5,11 +5,11 @@ passed over."""
 import logging
 import os
 import socket
-import subprocess
-import sys
 import threading
 
 import pytest
+
+from tests.conftest import run_django
 
 
 class SilentServer:
@@ -55,21 +55,12 @@ for path in ("/", "/api/v1/principles", "/healthz", "/massnahmen/"):
 
 
 def test_with_a_hung_database_pages_answer_503_and_health_stays_up(silent_server):
-    env = os.environ | {
-        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{silent_server.port}/nichts",
-        "DATABASE_CONNECT_TIMEOUT": "2",
-        "DJANGO_SETTINGS_MODULE": "iserlohn_digital.settings",
-        "SECRET_KEY": "nur-fuer-diesen-test",
-        "ALLOWED_HOSTS": "localhost",
-        "SECURE_SSL_REDIRECT": "0",
-    }
-    env.pop("REDIS_URL", None)
-    # The timeout only guards the test run against a hang; nothing here measures speed.
-    result = subprocess.run(
-        [sys.executable, "-c", HUNG_DATABASE_SCRIPT], env=env, capture_output=True, text=True,
-        timeout=300, check=True,
-    )  # fmt: skip
-    lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
+    output = run_django(
+        HUNG_DATABASE_SCRIPT,
+        f"postgres://nobody@127.0.0.1:{silent_server.port}/nichts",
+        DATABASE_CONNECT_TIMEOUT="2",
+    )
+    lines = dict(line.split(" ", 1) for line in output.strip().splitlines())
     assert lines["/"].startswith("503 30 text/html")
     assert lines["/massnahmen/"].startswith("503 30 text/html")
     assert lines["/api/v1/principles"].startswith("503 30 application/json")

@@ -2,9 +2,6 @@
 count as an outage, other database errors stay a 500 (HTML for pages, JSON for the API)."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.db import (
@@ -19,6 +16,7 @@ from django.db import (
 from django.test import Client
 
 from tests.builders import make_world
+from tests.conftest import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -139,17 +137,8 @@ for path in ("/api/v1/measures", "/api/v1/principles", "/massnahmen/"):
 
 
 def test_pointed_at_a_closed_port_the_api_answers_503_in_json():
-    env = os.environ | {
-        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nichts",
-        "DJANGO_SETTINGS_MODULE": "iserlohn_digital.settings",
-        "SECRET_KEY": "nur-fuer-diesen-test",
-        "ALLOWED_HOSTS": "localhost",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", CLOSED_PORT_SCRIPT], env=env, capture_output=True, text=True,
-        timeout=120, check=True,
-    )  # fmt: skip
-    answers = {path: rest for path, *rest in map(json.loads, result.stdout.strip().splitlines())}
+    output = run_django(CLOSED_PORT_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
+    answers = {path: rest for path, *rest in map(json.loads, output.strip().splitlines())}
     for path in ("/api/v1/measures", "/api/v1/principles"):
         status, retry_after, content_type, body = answers[path]
         assert (status, retry_after) == (503, "30")

@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.conftest import run_django
+
 pytestmark = pytest.mark.django_db
 
 PATHS = ["/", "/massnahmen/", "/umsetzungsstand/", "/daten/", "/api/v1/principles",
@@ -77,21 +79,8 @@ for path in ("/", "/massnahmen/", "/readyz", "/healthz"):
 
 
 def test_pointed_at_a_closed_port_pages_answer_503_and_health_stays_up():
-    import os
-    import subprocess
-    import sys
-
-    env = os.environ | {
-        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nichts",
-        "DJANGO_SETTINGS_MODULE": "iserlohn_digital.settings",
-        "SECRET_KEY": "nur-fuer-diesen-test",
-        "ALLOWED_HOSTS": "localhost",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", CLOSED_PORT_SCRIPT], env=env, capture_output=True, text=True,
-        timeout=120, check=True,
-    )  # fmt: skip
-    lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
+    output = run_django(CLOSED_PORT_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
+    lines = dict(line.split(" ", 1) for line in output.strip().splitlines())
     assert lines["/"] == "503 30"
     assert lines["/massnahmen/"] == "503 30"
     assert lines["/readyz"] == "503 None"
