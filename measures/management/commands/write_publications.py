@@ -47,7 +47,8 @@ class Command(BaseCommand):
                     )
                 )
         for number, (publication, factory, options_) in enumerate(jobs, start=1):
-            rendered = publications.get_pdf(publication, factory, **options_)
+            # Waits for a render slot of this machine instead of giving up.
+            rendered = publications.get_pdf(publication, factory, wait=True, **options_)
             path = target / rendered.filename
             path.write_bytes(rendered.content)
             self.stdout.write(
