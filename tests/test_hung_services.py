@@ -58,7 +58,7 @@ def test_with_a_hung_database_pages_answer_503_and_health_stays_up(silent_server
     output = run_django(
         HUNG_DATABASE_SCRIPT,
         f"postgres://nobody@127.0.0.1:{silent_server.port}/nichts",
-        DATABASE_CONNECT_TIMEOUT="2",
+        DATABASE_CONNECT_TIMEOUT="1",
     )
     lines = dict(line.split(" ", 1) for line in output.strip().splitlines())
     assert lines["/"].startswith("503 30 text/html")
