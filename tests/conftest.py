@@ -72,6 +72,21 @@ def login_with_second_factor(client, user):
     return client
 
 
+def signed_in_staff(django_user_model, username, group, units=()):
+    """A staff account of the group ("Redaktion" or "Fachbereich"), member of `units`, and a
+    client signed in with it (second factor included)."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = django_user_model.objects.create_user(
+        username, password="ein-langes-passwort-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group))
+    for unit in units:
+        unit.members.add(user)
+    return login_with_second_factor(Client(), user), user
+
+
 @pytest.fixture
 def admin_client_logged_in(client, django_user_model):
     user = django_user_model.objects.create_superuser(

@@ -5,14 +5,12 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure, OrganisationalUnit, StatusUpdate, Tag
-from tests.conftest import login_with_second_factor
+from tests.conftest import signed_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +21,11 @@ HISTORY_MODELS = sorted(
 )  # fmt: skip
 
 
-def staff(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="x" * 12, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return login_with_second_factor(Client(), user), user
-
-
 @pytest.fixture
 def world(django_user_model):
     call_command("load_seed", verbosity=0)
-    fachbereich, fb_user = staff(django_user_model, "fb", "Fachbereich")
-    redaktion, _ = staff(django_user_model, "red", "Redaktion")
+    fachbereich, fb_user = signed_in_staff(django_user_model, "fb", "Fachbereich")
+    redaktion, _ = signed_in_staff(django_user_model, "red", "Redaktion")
     # The Fachbereich leads a measure with everything that hangs on a measure.
     own = Measure.objects.filter(
         updates__isnull=False, milestones__isnull=False, indicators__isnull=False

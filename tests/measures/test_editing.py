@@ -15,19 +15,11 @@ from measures.csv_io import export_measures, import_measures
 from measures.locking import current_version
 from measures.models import Measure, StatusUpdate
 from tests.builders import make_field, make_measure, make_unit
-from tests.conftest import login_with_second_factor
+from tests.conftest import login_with_second_factor, signed_in_staff
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "ein-langes-passwort-123"
-
-
-def staff(django_user_model, username, group, units=()):
-    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for unit in units:
-        unit.members.add(user)
-    return login_with_second_factor(Client(), user), user
 
 
 @pytest.fixture
@@ -37,8 +29,8 @@ def setting(django_user_model):
     own = make_measure(field_of_action=field, code="SC-1.1", lead_unit=own_unit,
                        status="umsetzung", progress=30)  # fmt: skip
     other = make_measure(field_of_action=field, code="SC-1.2", lead_unit=other_unit)
-    fachbereich, fb_user = staff(django_user_model, "fb", "Fachbereich", [own_unit])
-    redaktion, red_user = staff(django_user_model, "red", "Redaktion")
+    fachbereich, fb_user = signed_in_staff(django_user_model, "fb", "Fachbereich", [own_unit])
+    redaktion, red_user = signed_in_staff(django_user_model, "red", "Redaktion")
     return locals()
 
 

@@ -8,7 +8,6 @@ import threading
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from pypdf import PdfReader
@@ -18,7 +17,7 @@ from measures import publications, views
 from measures.models import Measure, OnlineService
 from strategy.models import ContentVersion
 from tests.builders import make_measure, make_unit, make_world
-from tests.conftest import login_with_second_factor
+from tests.conftest import signed_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +26,6 @@ def text_of(response):
     assert response["Content-Type"] == "application/pdf", response.content[:300]
     reader = PdfReader(io.BytesIO(response.content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-def staff(django_user_model, name, group, units=()):
-    user = django_user_model.objects.create_user(name, password="x" * 12, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    for unit in units:
-        unit.members.add(user)
-    return login_with_second_factor(Client(), user)
 
 
 @pytest.fixture
@@ -49,8 +40,8 @@ def world(django_user_model):
         field_of_action=world["field"], code="SC-1.9", title="Fremder Entwurf",
         lead_unit=other, is_published=False, status="umsetzung",
     )  # fmt: skip
-    world["redaktion"] = staff(django_user_model, "red", "Redaktion")
-    world["fachbereich"] = staff(django_user_model, "fb", "Fachbereich", [own])
+    world["redaktion"] = signed_in_staff(django_user_model, "red", "Redaktion")[0]
+    world["fachbereich"] = signed_in_staff(django_user_model, "fb", "Fachbereich", [own])[0]
     world["own_unit"], world["other_unit"] = own, other
     return world
 
