@@ -408,45 +408,40 @@ def measure_pdf(request, code):
 LIST_PDF_LIMIT = 150
 
 
-def _list_pdf_or_refusal(request, measures):
-    """The catalogue's form for the request, its measures, and a 400 answer if the form is
-    invalid or the list too long for a PDF."""
+def _list_pdf(request, measures):
+    """For the catalogue's list PDF of `measures`: a 400 answer if the parameters are
+    invalid or the list too long for a PDF, else None with the function that builds the
+    PDF's context and the key of its parameters."""
     form, measures = _catalogue(request, measures)
     if form.errors:
-        return (
-            form,
-            measures,
-            render(request, "measures/report_error.html", {"form": form}, status=400),
-        )
+        refusal = render(request, "measures/report_error.html", {"form": form}, status=400)
+        return refusal, None, ""
+    query = _clean_query(form)
     count = measures.count()
     if count > LIST_PDF_LIMIT:
-        query = _clean_query(form)
-        response = render(
+        refusal = render(
             request,
             "measures/list_pdf_too_long.html",
             {"count": count, "limit": LIST_PDF_LIMIT, "query": query},
             status=400,
         )
-        return form, measures, response
-    return form, measures, None
+        return refusal, None, ""
+
+    def context():
+        return publications.list_context(
+            measures.select_related("field_of_action__substrategy"),
+            form.active_filters(),
+            form.cleaned_data.get("q", ""),
+        )
+
+    return None, context, query.urlencode()
 
 
 @require_safe
 def measure_list_pdf(request):
     """The catalogue's filtered list as PDF: published measures only, cached."""
-    form, measures, refusal = _list_pdf_or_refusal(request, Measure.objects.published())
-    if refusal:
-        return refusal
-    return _serve_pdf(
-        request,
-        publications.LIST,
-        lambda: publications.list_context(
-            measures.select_related("field_of_action__substrategy"),
-            form.active_filters(),
-            form.cleaned_data.get("q", ""),
-        ),
-        key=_clean_query(form).urlencode(),
-    )
+    refusal, context, key = _list_pdf(request, Measure.objects.published())
+    return refusal or _serve_pdf(request, publications.LIST, context, key=key)
 
 
 @require_safe
@@ -455,18 +450,11 @@ def measure_list_pdf_preview(request):
     never cached, never shared."""
     if not sees_drafts(request.user):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    form, measures, refusal = _list_pdf_or_refusal(
-        request, Measure.objects.visible_to(request.user)
-    )
+    refusal, context, _ = _list_pdf(request, Measure.objects.visible_to(request.user))
     if refusal:
         return refusal
-    context = publications.list_context(
-        measures.select_related("field_of_action__substrategy"),
-        form.active_filters(),
-        form.cleaned_data.get("q", ""),
-    )
     try:
-        content = publications.render_preview(publications.LIST, context)
+        content = publications.render_preview(publications.LIST, context())
     except publications.RenderRefused as refused:
         return _try_again_later(request, refused.status, refused.retry_after, refused.message)
     response = HttpResponse(content, content_type="application/pdf")
