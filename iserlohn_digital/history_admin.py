@@ -10,15 +10,32 @@ when) and gets 403 for the version form, GET or POST.
 """
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import is_redaktion
 
 
+def _valid_id(field, value):
+    """The id in the address, or 404: a crafted address is not a server error."""
+    try:
+        return field.to_python(unquote(value))
+    except (ValueError, ValidationError) as error:
+        raise Http404("Unbekannter Eintrag.") from error
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
+    def history_view(self, request, object_id, extra_context=None):
+        _valid_id(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        current = self.model._default_manager.filter(pk=unquote(object_id)).first()
+        history_id = self.model.history.model._meta.get_field("history_id")
+        _valid_id(history_id, version_id)
+        current = self.model._default_manager.filter(
+            pk=_valid_id(self.model._meta.pk, object_id)
+        ).first()
         if not self.may_revert(request, current):
             raise PermissionDenied
         request.history_revert = True

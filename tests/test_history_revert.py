@@ -139,3 +139,10 @@ def test_read_only_fields_stay_read_only_in_a_revert(world, django_user_model):
     update.refresh_from_db()
     assert update.note == "Neu gefasst."
     assert update.author == author
+
+
+@pytest.mark.parametrize(
+    "path", ["7/change/history/", "abc/history/", "1/history/abc/", "x/history/1/"]
+)
+def test_crafted_history_addresses_are_404_not_500(world, path):
+    assert world["redaktion"].get(f"/admin/measures/measure/{path}").status_code == 404
