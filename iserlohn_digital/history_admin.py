@@ -48,6 +48,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return self.has_add_permission(request)
         return self.has_change_permission(request, current)
 
+    def revert_disabled(self, request, obj=None):
+        # The history list invites a revert only those who may do it.
+        current = self.model._default_manager.filter(pk=obj.pk).first() if obj else None
+        return super().revert_disabled(request, obj) or not self.may_revert(request, current)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The version form changes an existing object: the change form's rules apply.
         if getattr(request, "history_revert", False) and kwargs.get("fields", ()) is not None:

@@ -146,3 +146,10 @@ def test_read_only_fields_stay_read_only_in_a_revert(world, django_user_model):
 )
 def test_crafted_history_addresses_are_404_not_500(world, path):
     assert world["redaktion"].get(f"/admin/measures/measure/{path}").status_code == 404
+
+
+def test_the_history_list_invites_a_revert_only_the_redaktion(world):
+    url = reverse("admin:measures_measure_history", args=[world["own"].pk])
+    world["own"].save()
+    assert world["fachbereich"].get(url).context["revert_disabled"] is True
+    assert world["redaktion"].get(url).context["revert_disabled"] is False
