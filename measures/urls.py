@@ -1,6 +1,10 @@
 from django.urls import path
 
-from . import converters, views  # noqa: F401 – converters registers measure_code, tag_slug
+from strategy.codes import register_converters
+
+from . import codes, views
+
+register_converters(codes.CONVERTERS)
 
 app_name = "measures"
 

@@ -4,7 +4,6 @@ from the schemas and signatures below; only published content appears."""
 import datetime
 from typing import Annotated, Literal
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Schema
@@ -12,8 +11,10 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import StringConstraints
 
+from measures.codes import MEASURE_CODE
 from measures.forms import CatalogueForm
 from measures.models import FieldOfAction, Measure, Milestone, StatusUpdate
+from strategy.codes import GOAL_CODE, SLUG, whole
 from strategy.models import Goal, Principle, SubStrategy
 
 api = NinjaAPI(
@@ -32,9 +33,9 @@ api = NinjaAPI(
 PAGE_SIZE = 50
 
 # Identifiers as the site uses them; anything else is a 400 before the database sees it.
-MeasureCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-\d{1,2}\.\d{1,4}$")]
-GoalCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-Z\d{1,2}(\.\d{1,2})?$")]
-Slug = Annotated[str, StringConstraints(pattern=r"^[-a-z0-9]{1,80}$")]
+MeasureCode = Annotated[str, StringConstraints(pattern=whole(MEASURE_CODE))]
+GoalCode = Annotated[str, StringConstraints(pattern=whole(GOAL_CODE))]
+Slug = Annotated[str, StringConstraints(pattern=whole(SLUG))]
 
 
 class Error(Schema):
@@ -90,7 +91,7 @@ class SubStrategyOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return settings.SITE_URL + obj.get_absolute_url()
+        return obj.get_full_url()
 
 
 class GoalOut(Schema):
@@ -121,7 +122,7 @@ class GoalOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return settings.SITE_URL + obj.get_absolute_url()
+        return obj.get_full_url()
 
 
 class FieldOut(Schema):
@@ -143,7 +144,7 @@ class FieldOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return settings.SITE_URL + obj.get_absolute_url()
+        return obj.get_full_url()
 
 
 class MeasureOut(Schema):
@@ -195,7 +196,7 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_url(obj):
-        return settings.SITE_URL + obj.get_absolute_url()
+        return obj.get_full_url()
 
 
 class UpdateOut(Schema):

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -45,7 +44,7 @@ class UpdatesFeed(Feed):
         return item.measure.get_absolute_url()
 
     def item_guid(self, item):
-        return f"{settings.SITE_URL}{item.measure.get_absolute_url()}#meldung-{item.pk}"
+        return f"{item.measure.get_full_url()}#meldung-{item.pk}"
 
     item_guid_is_permalink = False
 

@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.utils import timezone
 
 # Line breaks of any kind (CRLF, CR, LF, NEL, Unicode separators); every other control
@@ -44,7 +43,7 @@ def calendar(milestones, name: str) -> str:
     for milestone in milestones:
         day = milestone.reached_on or milestone.due_date
         state = "erreicht" if milestone.reached_on else "geplant"
-        url = settings.SITE_URL + milestone.measure.get_absolute_url()
+        url = milestone.measure.get_full_url()
         measure = milestone.measure
         description = f"Maßnahme {measure.code} {measure.title}. {milestone.note}"
         lines += [

@@ -1,6 +1,5 @@
 """One measure as open data: the same fields in CSV, JSON and the API."""
 
-from django.conf import settings
 
 from measures.models import Measure
 
@@ -37,6 +36,6 @@ def measure_record(measure) -> dict:
         "federfuehrung": measure.lead_unit.name,
         "schlagwoerter": sorted(tag.name for tag in measure.tags.all()),
         "letzte_meldung": measure.last_update.isoformat() if measure.last_update else None,
-        "url": settings.SITE_URL + measure.get_absolute_url(),
+        "url": measure.get_full_url(),
         "beispiel": measure.is_example,
     }

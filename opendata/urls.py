@@ -1,8 +1,11 @@
 from django.urls import path
 
-from measures import converters  # noqa: F401 – registers measure_code
+from measures import codes
+from strategy.codes import register_converters
 
 from . import feeds, views
+
+register_converters(codes.CONVERTERS)
 
 app_name = "opendata"
 

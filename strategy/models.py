@@ -7,8 +7,8 @@ strategische Ziele are derived for each of them.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +16,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from iserlohn_digital.roles import is_redaktion, sees_drafts
+
+from . import codes
 
 MARKDOWN_HELP = (
     "Markdown: **fett**, *kursiv*, Listen mit „- “ am Zeilenanfang, "
@@ -36,12 +38,20 @@ class PublishedQuerySet(models.QuerySet):
         return self.published()
 
 
+class FullUrlMixin:
+    """`get_full_url()`: the page's address with the site's public origin (SITE_URL), as
+    PDFs, feeds and open data link it."""
+
+    def get_full_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Principle(models.Model):
+class Principle(FullUrlMixin, models.Model):
     """A Leitsatz of the Leitbild "Iserlohn digital"."""
 
     number = models.PositiveSmallIntegerField("Nummer", unique=True)
@@ -71,7 +81,7 @@ class Principle(models.Model):
         return (self.slug,)
 
 
-class SubStrategy(models.Model):
+class SubStrategy(FullUrlMixin, models.Model):
     """A Teilstrategie: Smart City or E-Government."""
 
     slug = models.SlugField("Kurzname (URL)", max_length=40, unique=True)
@@ -123,7 +133,7 @@ class GoalManager(models.Manager.from_queryset(GoalQuerySet)):
         return self.get(code=code)
 
 
-class Goal(models.Model):
+class Goal(FullUrlMixin, models.Model):
     """An übergeordnetes or strategisches Ziel of a Teilstrategie."""
 
     class Kind(models.TextChoices):
@@ -134,9 +144,7 @@ class Goal(models.Model):
         "Code",
         max_length=20,
         unique=True,
-        validators=[
-            RegexValidator(r"^[A-Z]{2,4}-Z\d{1,2}(\.\d{1,2})?$", "Code wie „SC-Z1“ oder „SC-Z1.2“.")
-        ],
+        validators=[codes.validator(codes.GOAL_CODE, "Code wie „SC-Z1“ oder „SC-Z1.2“.")],
         help_text="z. B. „SC-Z1“ oder „SC-Z1.2“.",
     )
     substrategy = models.ForeignKey(
@@ -254,7 +262,7 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=1)
 
 
-class InfoPage(models.Model):
+class InfoPage(FullUrlMixin, models.Model):
     """A page the law requires (Impressum, Datenschutz, Barrierefreiheit, Leichte Sprache …),
     kept by the Redaktion in the admin."""
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import converters, views  # noqa: F401 – converters registers goal_code
+from . import codes, views
+
+codes.register_converters(codes.CONVERTERS)
 
 app_name = "strategy"
 

@@ -1,9 +1,11 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from strategy.models import MARKDOWN_HELP, Goal, PublishedQuerySet, SubStrategy
+from strategy.codes import validator
+from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet, SubStrategy
+
+from ..codes import FIELD_CODE
 
 
 class FieldOfActionQuerySet(PublishedQuerySet):
@@ -17,7 +19,7 @@ class FieldOfActionManager(models.Manager.from_queryset(FieldOfActionQuerySet)):
         return self.get(slug=slug)
 
 
-class FieldOfAction(models.Model):
+class FieldOfAction(FullUrlMixin, models.Model):
     """A Handlungsfeld of a Teilstrategie: a pillar of its Architektur."""
 
     substrategy = models.ForeignKey(
@@ -30,7 +32,7 @@ class FieldOfAction(models.Model):
         "Code",
         max_length=10,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2,4}-\d{1,2}$", "Code wie „SC-2“ erwartet.")],
+        validators=[validator(FIELD_CODE, "Code wie „SC-2“ erwartet.")],
     )
     slug = models.SlugField("Kurzname (URL)", max_length=80, unique=True)
     name = models.CharField("Name", max_length=120)

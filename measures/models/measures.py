@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
@@ -15,13 +15,15 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from iserlohn_digital.roles import is_redaktion, sees_drafts
-from strategy.models import MARKDOWN_HELP, Goal, PublishedQuerySet
+from strategy.codes import validator
+from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet
 
+from ..codes import MEASURE_CODE
 from .fields import FieldOfAction
 from .units import OrganisationalUnit
 
-MEASURE_CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z]{2,4}-\d{1,2}\.\d{1,4}$",
+MEASURE_CODE_VALIDATOR = validator(
+    MEASURE_CODE,
     "Der Code besteht aus dem Kürzel der Teilstrategie, der Nummer des Handlungsfelds "
     "und der laufenden Nummer, z. B. „SC-2.3“.",
 )
@@ -173,7 +175,7 @@ class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
         return self.get(code=code)
 
 
-class Measure(models.Model):
+class Measure(FullUrlMixin, models.Model):
     """A Maßnahme: the unit of work whose progress the portal reports."""
 
     class Priority(models.TextChoices):
