@@ -1,5 +1,90 @@
-"""The two roles of staff: the Redaktion edits and publishes everything; a Fachbereich
-edits the measures of its own organisational units."""
+"""The two roles of staff, each defined once with its permissions: the Redaktion edits
+and publishes everything; a Fachbereich edits the measures of its own organisational
+units (the admin restricts it to those). `apply_roles` makes the groups match after every
+migrate; `create_editor` puts accounts into them."""
+
+from dataclasses import dataclass
+
+# What the public sees and the staff keep, per app.
+CONTENT_MODELS = {
+    "strategy": ["principle", "substrategy", "goal"],
+    "measures": [
+        "organisationalunit",
+        "fieldofaction",
+        "tag",
+        "taggedmeasure",
+        "measure",
+        "statusupdate",
+        "milestone",
+        "indicator",
+        "onlineservice",
+    ],
+}
+
+
+def _on_content(*actions: str) -> list[str]:
+    return [
+        f"{app}.{action}_{model}"
+        for app, models in CONTENT_MODELS.items()
+        for model in models
+        for action in actions
+    ]
+
+
+@dataclass(frozen=True)
+class Role:
+    group: str
+    permissions: tuple[str, ...]  # "app_label.codename"
+
+
+ROLES = {
+    "redaktion": Role(
+        "Redaktion",
+        (
+            *_on_content("add", "change", "delete", "view"),
+            "measures.publish_measure",
+            "strategy.add_infopage",
+            "strategy.change_infopage",
+            "strategy.view_infopage",
+            "strategy.view_barrierreport",
+            "strategy.change_barrierreport",
+        ),
+    ),
+    # Reads the structure and edits its own measures: texts, status, progress, status
+    # updates, milestones and Kennzahlen. No deleting, no publishing.
+    "fachbereich": Role(
+        "Fachbereich",
+        (
+            *_on_content("view"),
+            "measures.change_measure",
+            "measures.add_statusupdate",
+            "measures.change_statusupdate",
+            "measures.add_milestone",
+            "measures.change_milestone",
+            "measures.add_indicator",
+            "measures.change_indicator",
+            "measures.add_taggedmeasure",
+            "measures.delete_taggedmeasure",
+        ),
+    ),
+}
+
+
+def apply_roles(using="default", **kwargs) -> None:
+    """post_migrate: each role's group holds exactly its permissions (connected in
+    measures/apps.py, after the permissions of both apps exist)."""
+    from django.contrib.auth.models import Group, Permission
+
+    apps = {label.split(".")[0] for role in ROLES.values() for label in role.permissions}
+    known = {
+        f"{app}.{codename}": pk
+        for pk, app, codename in Permission.objects.using(using)
+        .filter(content_type__app_label__in=apps)
+        .values_list("pk", "content_type__app_label", "codename")
+    }
+    for role in ROLES.values():
+        group, _ = Group.objects.using(using).get_or_create(name=role.group)
+        group.permissions.set([known[label] for label in role.permissions if label in known])
 
 
 def is_redaktion(user) -> bool:

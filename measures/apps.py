@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class MeasuresConfig(AppConfig):
@@ -7,8 +8,12 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Maßnahmen"
 
     def ready(self):
+        from iserlohn_digital.roles import apply_roles
+
         from . import signals
         from .search import set_trigram_threshold
 
         signals.connect()
         connection_created.connect(set_trigram_threshold, dispatch_uid="trigram-threshold")
+        # After this app's migrations, the permissions of strategy and measures exist.
+        post_migrate.connect(apply_roles, sender=self, dispatch_uid="apply-roles")

@@ -6,9 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from iserlohn_digital.roles import ROLES
 from measures.models import OrganisationalUnit
-
-ROLES = {"redaktion": "Redaktion", "fachbereich": "Fachbereich"}
 
 
 class Command(BaseCommand):
@@ -44,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name=ROLES[rolle]))
+        user.groups.add(Group.objects.get(name=ROLES[rolle].group))
         for unit in units:
             unit.members.add(user)
-        self.stdout.write(f"Konto „{username}“ angelegt: {ROLES[rolle]}.")
+        self.stdout.write(f"Konto „{username}“ angelegt: {ROLES[rolle].group}.")
