@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "strategy",
     "measures",
     "opendata",
+    "perf",
 ]
 
 MIDDLEWARE = [

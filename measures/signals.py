@@ -1,7 +1,7 @@
 """Keeps the stored search fields of measures current on every write (measures/search.py).
 
 taggit saves and deletes each TaggedMeasure row, so their own signals cover every change
-of a measure's tags. Writes that bypass signals (bulk_create in `generate_measures`) call
+of a measure's tags. Writes that bypass signals (bulk_create in perf's `generate_measures`) call
 `update_search_index` themselves.
 """
 
