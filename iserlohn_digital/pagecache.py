@@ -59,11 +59,20 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
-def content_key(number: int, changed_at: datetime.datetime) -> str:
-    """What every cached page and PDF is keyed by: the release, the content version and
-    the time of its last change (a restored or another database starts its numbers
-    anew, so the number alone could meet pages of other content)."""
-    return f"{release()}:{number}.{int(changed_at.timestamp() * 1_000_000)}"
+def content_cache_key(kind: str, *parts: str, version=None) -> str:
+    """The one key scheme of everything cached per content (pages, PDFs, the catalogue's
+    filter choices): the kind, the release, the content version and the time of its last
+    change (a restored or another database starts its numbers anew, so the number alone
+    could meet other content), then a digest of the parts that tell one entry of the kind
+    from another. `version` is a (number, changed_at) pair if the caller has it."""
+    from strategy.models import ContentVersion
+
+    number, changed_at = version or ContentVersion.number_and_time()
+    key = f"{kind}:{release()}:{number}.{int(changed_at.timestamp() * 1_000_000)}"
+    if parts:
+        joined = "\x1f".join(parts).encode("utf-8", "surrogateescape")
+        key += ":" + hashlib.sha256(joined).hexdigest()[:32]
+    return key
 
 
 def _accepts_gzip(request) -> bool:
@@ -141,10 +150,10 @@ class PageCacheMiddleware:
 
     def _key(self, request, version: int, changed_at, today) -> str:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
         encoding = "gzip" if _accepts_gzip(request) else "identity"
-        stamp = content_key(version, changed_at)
-        return f"page:{stamp}:{today.isoformat()}:{encoding}:{digest}"
+        return content_cache_key(
+            "page", today.isoformat(), encoding, address, version=(version, changed_at)
+        )
 
     @staticmethod
     def _freeze(response) -> tuple:

@@ -2,9 +2,14 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from iserlohn_digital.middleware import OpenDataCorsMiddleware
+from measures.models import FieldOfAction, Measure
+from strategy.models import Principle, SubStrategy
 
 # Seconds after which a client may try again while the database is away.
 RETRY_AFTER = 30
@@ -54,3 +59,30 @@ def _json(data, status):
         content_type="application/json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_safe
+def home(request):
+    """The start page: the Leitbild and the Teilstrategien of the strategy app, the Stand
+    of the measures app."""
+    published = Measure.objects.published()
+    fields = FieldOfAction.objects.published()
+    status_counts = published.count_by_status()
+    return render(
+        request,
+        "home.html",
+        {
+            "principles": Principle.objects.all(),
+            "substrategies": SubStrategy.objects.with_field_count(fields).order_by("position"),
+            "total": sum(status_counts.values()),
+            "overall_progress": published.average_progress() or 0,
+            "status_figures": status_counts.items(),
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

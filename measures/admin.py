@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 from django.db.models import Q
 from django.urls import path
+from django.utils import timezone
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 from strategy.models import Goal
@@ -147,7 +148,7 @@ class StaleFilter(admin.SimpleListFilter):
         return [("ja", "ja"), ("nein", "nein")]
 
     def queryset(self, request, queryset):
-        stale = Measure.objects.stale().values("pk")
+        stale = Measure.objects.stale(timezone.localdate()).values("pk")
         if self.value() == "ja":
             return queryset.filter(pk__in=stale)
         if self.value() == "nein":

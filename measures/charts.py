@@ -13,7 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from .models import Status, quarter_label
+from iserlohn_digital.quarters import quarter_label, quarter_start
+
+from .models import Status
 
 STATUS_COLOURS = {
     Status.PLANNED: "#5c6b7a",
@@ -178,6 +180,38 @@ def _number(value):
     if isinstance(value, float):
         return f"{value:.0f}"
     return str(value)
+
+
+def status_rows(counts: dict) -> list:
+    """(label, count, colour) of every status, from the counts by status."""
+    return [(status.label, counts.get(status, 0), STATUS_COLOURS[status]) for status in Status]
+
+
+def roadmap_span(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The roadmap shows from the start of this quarter a year ago to three years ahead."""
+    quarter = quarter_start(today)
+    return quarter.replace(year=quarter.year - 1), quarter.replace(year=quarter.year + 3)
+
+
+def dashboard_charts(status_counts, fields, roadmap, first, last) -> dict:
+    """The dashboard's charts and their data: by status, progress per Handlungsfeld
+    (annotated by `with_progress()`), and the roadmap of `roadmap` from `first` to `last`."""
+    rows = status_rows(status_counts)
+    roadmap = list(roadmap)
+    progress = [(f"{f.code} {f.name}", round(f.progress or 0), "#005a8c") for f in fields]
+    return {
+        "status_rows": rows,
+        "status_chart": hbar_chart(rows, title="Maßnahmen nach Status", unit=""),
+        "field_chart": hbar_chart(
+            progress,
+            title="Durchschnittlicher Fortschritt je Handlungsfeld",
+            maximum=100,
+            unit=" %",
+        ),
+        "roadmap": roadmap,
+        "roadmap_chart": roadmap_chart(roadmap, first=first, last=last),
+        "legend": legend(Status),
+    }
 
 
 def legend(statuses) -> SafeString:

@@ -2,13 +2,15 @@ import datetime
 
 from django import forms
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
+from django.http import QueryDict
 from django.utils import timezone
 
-from strategy.models import ContentVersion, SubStrategy
+from iserlohn_digital.pagecache import content_cache_key
+from strategy.models import SubStrategy
 
 from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag, TaggedMeasure
-from .search import search_measures
 
 SORTS = {
     "relevanz": "Relevanz",
@@ -47,6 +49,9 @@ class CatalogueForm(forms.Form):
     schlagwort = forms.ChoiceField(label="Schlagwort", required=False)
     zeitraum = forms.ChoiceField(label="läuft im Jahr", required=False)
     sortierung = forms.ChoiceField(label="Sortierung", required=False, choices=list(SORTS.items()))
+    seite = forms.IntegerField(label="Seite", required=False, min_value=1)
+
+    PAGE_SIZE = 20
 
     FILTERS = ["teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
                "schlagwort", "zeitraum"]  # fmt: skip
@@ -73,20 +78,40 @@ class CatalogueForm(forms.Form):
 
     @classmethod
     def for_request(cls, data):
-        return cls(data, **_choices())
+        """The form for a request's parameters, validated: invalid fields are left out of
+        `cleaned_data` and reported by `notices()`."""
+        form = cls(data, **_choices())
+        form.is_valid()
+        return form
+
+    @property
+    def choice_fields(self):
+        """The filters and the sorting, as the form shows them beside the search box (the
+        page is chosen by the links below the list)."""
+        return [self[name] for name in [*self.FILTERS, "sortierung"]]
+
+    @property
+    def search_term(self) -> str:
+        return self.cleaned_data.get("q", "")
+
+    @property
+    def default_sort(self) -> str:
+        return "relevanz" if self.search_term else "code"
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
 
     def clean_sortierung(self):
         sort = self.cleaned_data["sortierung"]
-        if sort == "relevanz" and not self.cleaned_data.get("q"):
+        if sort == "relevanz" and not self.search_term:
             return "code"
-        return sort or ("relevanz" if self.cleaned_data.get("q") else "code")
+        return sort or self.default_sort
 
-    def filter(self, measures):
-        """Apply search, filters and sorting of the valid fields to `measures`."""
+    def select(self, measures):
+        """The measures of the catalogue's list, from `measures`: search, filters and
+        sorting of the valid fields applied."""
         data = self.cleaned_data
+        measures = measures.listing()
         chosen = {name: self.lookup[name][data[name]] for name in self.lookup if data.get(name)}
         if "teilstrategie" in chosen:
             measures = measures.in_substrategy(chosen["teilstrategie"])
@@ -95,7 +120,7 @@ class CatalogueForm(forms.Form):
         if "einheit" in chosen:
             measures = measures.led_by(chosen["einheit"])
         if "schlagwort" in chosen:
-            measures = measures.filter(tagged_items__tag=chosen["schlagwort"])
+            measures = measures.tagged(chosen["schlagwort"])
         if data.get("status"):
             measures = measures.filter(status=data["status"])
         if data.get("prioritaet"):
@@ -103,8 +128,7 @@ class CatalogueForm(forms.Form):
         if data.get("zeitraum"):
             year = int(data["zeitraum"])
             measures = measures.running_in(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        measures = search_measures(measures, data.get("q", ""))
-        return self._sort(measures, data.get("sortierung") or "code")
+        return self._sort(measures.search(self.search_term), data.get("sortierung") or "code")
 
     @staticmethod
     def _sort(measures, sort):
@@ -123,16 +147,38 @@ class CatalogueForm(forms.Form):
             return measures.order_by(F("last_update_on").desc(nulls_last=True), "code")
         return measures.order_by("code")
 
-    def notices(self, raw_keys):
-        """German notices for parameters that were ignored."""
+    def page(self, measures):
+        """The requested page of the selected measures (the last if there are fewer)."""
+        return Paginator(self.select(measures), self.PAGE_SIZE).get_page(
+            self.cleaned_data.get("seite")
+        )
+
+    def notices(self, page=None):
+        """German notices for the parameters that were ignored or corrected."""
         messages = []
-        known = set(self.fields) | {"seite"}
-        for key in sorted(set(raw_keys) - known):
+        for key in sorted(set(self.data) - set(self.fields)):
             messages.append(f"Der unbekannte Parameter „{key}“ wurde ignoriert.")
         for name in self.errors:
+            if name == "seite":
+                messages.append("Die Seitenzahl ist ungültig; angezeigt wird Seite 1.")
+                continue
             label = self.fields[name].label
             messages.append(f"Der Wert für „{label}“ ist ungültig und wurde ignoriert.")
+        asked = self.cleaned_data.get("seite")
+        if page is not None and asked and asked != page.number:
+            messages.append(
+                f"Seite {asked} gibt es nicht; angezeigt wird die letzte Seite {page.number}."
+            )
         return messages
+
+    def query(self) -> QueryDict:
+        """The valid parameters but the page, without defaults: for links from the list."""
+        params = QueryDict(mutable=True)
+        defaults = {"seite": self.cleaned_data.get("seite"), "sortierung": self.default_sort}
+        for name, value in self.cleaned_data.items():
+            if value and value != defaults.get(name):
+                params[name] = value
+        return params
 
     def active_filters(self):
         """(label, shown value) of each filter in use, for the result summary."""
@@ -192,48 +238,47 @@ class ReportForm(forms.Form):
     )
 
     @staticmethod
-    def default_since(stichtag):
+    def default_since(as_of):
         """The end of the quarter before the Stichtag: the span since the last report."""
-        return quarter_ends(stichtag - datetime.timedelta(days=1))[0]
+        return quarter_ends(as_of - datetime.timedelta(days=1))[0]
 
     def clean_stichtag(self):
         today = timezone.localdate()
-        stichtag = self.cleaned_data["stichtag"] or today
-        if stichtag > today:
+        as_of = self.cleaned_data["stichtag"] or today
+        if as_of > today:
             raise forms.ValidationError("Der Stichtag darf nicht in der Zukunft liegen.")
-        if stichtag.year < FIRST_REPORT_YEAR:
+        if as_of.year < FIRST_REPORT_YEAR:
             raise forms.ValidationError(
                 "Die Strategie gibt es seit 2020; bitte einen späteren Stichtag wählen."
             )
-        if stichtag != today and stichtag not in quarter_ends(today):
+        if as_of != today and as_of not in quarter_ends(today):
             raise forms.ValidationError(
                 "Bitte den heutigen Tag oder das Ende eines Quartals wählen (31.03., 30.06., "
                 "30.09. oder 31.12.)."
             )
-        return stichtag
+        return as_of
 
     def clean(self):
         data = super().clean()
-        stichtag = data.get("stichtag")
-        if stichtag and not self.errors.get("seit"):
-            seit = data.get("seit") or self.default_since(stichtag)
-            if seit >= stichtag:
+        as_of = data.get("stichtag")
+        if as_of and not self.errors.get("seit"):
+            since = data.get("seit") or self.default_since(as_of)
+            if since >= as_of:
                 self.add_error("seit", "„Änderungen seit“ muss vor dem Stichtag liegen.")
-            elif seit not in quarter_ends(stichtag):
+            elif since not in quarter_ends(as_of):
                 self.add_error(
                     "seit",
                     "Bitte das Ende eines Quartals ab dem 31.12.2019 wählen (31.03., 30.06., "
                     "30.09. oder 31.12.).",
                 )
-            data["seit"] = seit
+            data["seit"] = since
         return data
 
 
 def _choices() -> dict:
     """What the filters offer: only what published measures use. Asked by every catalogue
     request, so kept in the cache per content version."""
-    number, _ = ContentVersion.number_and_time()
-    key = f"catalogue-choices:{number}"
+    key = content_cache_key("catalogue-choices")
     choices = cache.get(key)
     if choices is None:
         published = Measure.objects.published()

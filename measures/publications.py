@@ -6,21 +6,23 @@ to the content raises the version (strategy.signals), so the next request render
 
 import datetime
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from iserlohn_digital import ratelimit
-from iserlohn_digital.pagecache import content_key
+from iserlohn_digital.pagecache import content_cache_key
 from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
 from . import charts
-from .models import ACTIVE_STATUSES, FieldOfAction, Measure, Status, StatusUpdate
+from .models import FieldOfAction, Measure, Status, StatusUpdate
+from .models.status import is_overdue, is_stale
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ REPORT = Publication(
     "Stichtag, was sich seitdem geändert hat, überfällige und veraltete Maßnahmen.",
     "pdf/sachstandsbericht.html",
 )
-STECKBRIEF = Publication(
+MEASURE_SHEET = Publication(
     "steckbrief", "Maßnahmen-Steckbrief", "Eine Maßnahme.", "pdf/steckbrief.html"
 )
 LIST = Publication(
@@ -69,8 +71,8 @@ class Rendered:
     stand: datetime.date
 
 
-def report_key(stichtag: datetime.date, seit: datetime.date) -> str:
-    return f"{stichtag.isoformat()}|{seit.isoformat()}"
+def report_key(as_of: datetime.date, since: datetime.date) -> str:
+    return f"{as_of.isoformat()}|{since.isoformat()}"
 
 
 def stand_of(version: ContentVersion) -> datetime.date:
@@ -83,9 +85,9 @@ def filename(publication: Publication, stand: datetime.date, suffix: str = "") -
 
 
 def _cache_key(publication: Publication, version: ContentVersion, key: str) -> str:
-    """One key scheme with the page cache: release, version and time of the last change."""
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return f"pdf:{content_key(version.number, version.changed_at)}:{publication.slug}:{digest}"
+    return content_cache_key(
+        "pdf", publication.slug, key, version=(version.number, version.changed_at)
+    )
 
 
 def etag_for(publication: Publication, version: ContentVersion, key: str = "") -> str:
@@ -202,6 +204,29 @@ def cached_size(publication, *, key="", version=None) -> int | None:
     return None if content is None else len(content)
 
 
+def download_items(today: datetime.date, since: datetime.date) -> list[dict]:
+    """The downloads page's entries: each publication with its address, file name, Stand
+    and, if already rendered for the current content, its size."""
+    version = ContentVersion.current()
+    stand = stand_of(version)
+    report_url = reverse("measures:report-pdf")
+    entries = [
+        (BROCHURE, reverse("measures:brochure-pdf"), "", None),
+        (STRATEGY, reverse("measures:strategy-pdf"), "", None),
+        (REPORT, f"{report_url}?stichtag={today}&seit={since}", report_key(today, since), today),
+    ]
+    return [
+        {
+            "publication": publication,
+            "url": url,
+            "filename": filename(publication, day or stand),
+            "size": cached_size(publication, key=key, version=version),
+            "stand": stand,
+        }
+        for publication, url, key, day in entries
+    ]
+
+
 def _published_measures():
     return (
         Measure.objects.published()
@@ -223,10 +248,7 @@ def _substrategies(measures):
 
 
 def _status_summary(measures):
-    counts = dict.fromkeys(Status, 0)
-    for measure in measures:
-        counts[Status(measure.status)] += 1
-    rows = [(s.label, n, charts.STATUS_COLOURS[s]) for s, n in counts.items()]
+    rows = charts.status_rows(Counter(Status(measure.status) for measure in measures))
     return rows, charts.hbar_chart(rows, title="Maßnahmen nach Status")
 
 
@@ -282,52 +304,54 @@ def strategy_context():
 @dataclass
 class ReportLine:
     measure: Measure
-    update: StatusUpdate | None  # the latest update on or before the Stichtag
+    update: StatusUpdate | None  # the latest update on or before the report's day
 
     @property
     def status_label(self):
         return self.update.get_status_display() if self.update else "keine Meldung"
 
     @property
-    def is_active(self):
-        return self.update is None or self.update.status in ACTIVE_STATUSES
+    def status(self):
+        """The status on the report's day; without any update a measure counts as planned."""
+        return self.update.status if self.update else Status.PLANNED
+
+    @property
+    def last_seen(self) -> datetime.date:
+        return (
+            self.update.date if self.update else timezone.localtime(self.measure.created_at).date()
+        )
 
 
-def report_context(stichtag: datetime.date, seit: datetime.date):
-    """The council's Sachstandsbericht: status of every published measure as of the
-    Stichtag, the updates after `seit` up to the Stichtag, and what is overdue or outdated
-    on the Stichtag."""
+def report_context(as_of: datetime.date, since: datetime.date):
+    """The council's Sachstandsbericht: status of every published measure on the day
+    `as_of` (the Stichtag), the updates after `since` up to that day, and what is overdue
+    or stale on that day (by the rules of measures/models/status.py)."""
     measures = list(_published_measures())
     updates = (
-        StatusUpdate.objects.filter(measure__in=measures, date__lte=stichtag)
+        StatusUpdate.objects.filter(measure__in=measures, date__lte=as_of)
         .select_related("measure")
         .order_by("measure__code", "-date", "-recorded_at")
     )
     latest, changes = {}, []
     for update in updates:
         latest.setdefault(update.measure_id, update)
-        if update.date > seit:
+        if update.date > since:
             changes.append(update)
     lines = [ReportLine(m, latest.get(m.pk)) for m in measures]
-    cutoff = stichtag - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
     return {
-        "stichtag": stichtag,
-        "seit": seit,
+        "as_of": as_of,
+        "since": since,
         "lines": lines,
         "changes": sorted(changes, key=lambda u: (u.date, u.measure.code)),
         "overdue": [
-            line for line in lines
-            if line.is_active and line.measure.end_date and line.measure.end_date < stichtag
+            line for line in lines if is_overdue(line.status, line.measure.end_date, as_of)
         ],
-        "outdated": [
-            line for line in lines
-            if line.is_active and (line.update is None or line.update.date < cutoff)
-        ],
+        "outdated": [line for line in lines if is_stale(line.status, line.last_seen, as_of)],
         "stale_days": settings.STALE_AFTER_DAYS,
-    }  # fmt: skip
+    }
 
 
-def steckbrief_measures():
+def measure_sheet_measures():
     """Published measures with everything their Steckbrief shows."""
     return (
         Measure.objects.published()
@@ -339,12 +363,12 @@ def steckbrief_measures():
     )  # fmt: skip
 
 
-def steckbrief_options(measure) -> dict:
+def measure_sheet_options(measure) -> dict:
     """Cache key and file name part of a measure's Steckbrief."""
     return {"key": measure.code, "suffix": "-" + measure.code.lower().replace(".", "-")}
 
 
-def steckbrief_context(measure):
+def measure_sheet_context(measure):
     return {"measure": measure}
 
 

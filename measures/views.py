@@ -1,43 +1,31 @@
 import csv
-import datetime
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Prefetch, Q
-from django.http import HttpResponse, QueryDict
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.roles import sees_drafts
-from strategy.models import ContentVersion, Goal, SubStrategy
+from strategy.models import ContentVersion, SubStrategy
 
 from . import charts, publications
 from .csv_io import spreadsheet_safe
-from .forms import CatalogueForm, ReportForm
-from .models import FieldOfAction, Measure, Status, StatusUpdate, Tag
-
-PAGE_SIZE = 20
-
-
-def _listed(measures):
-    """What a list of measures shows: field, unit, tags and the date of the latest update."""
-    return measures.select_related("field_of_action", "lead_unit").with_last_update()
+from .forms import CatalogueForm, ReportForm, quarter_ends
+from .models import FieldOfAction, Measure, StatusUpdate, Tag
+from .models.measures import published_measures
 
 
 @require_safe
 def field_list(request):
     fields = FieldOfAction.objects.visible_to(request.user).select_related("substrategy")
-    fields = fields.annotate(
-        measure_count=Count("measures", filter=Q(measures__is_published=True)),
-        progress=Avg("measures__progress", filter=Q(measures__is_published=True)),
-    )
-    return render(request, "measures/fieldofaction_list.html", {"fields": fields})
+    return render(request, "measures/fieldofaction_list.html", {"fields": fields.with_progress()})
 
 
 @require_safe
@@ -45,58 +33,18 @@ def field_detail(request, slug):
     field = get_object_or_404(
         FieldOfAction.objects.visible_to(request.user).select_related("substrategy"), slug=slug
     )
-    measures = _listed(Measure.objects.visible_to(request.user).in_field(field))
+    measures = Measure.objects.visible_to(request.user).in_field(field).listing()
     return render(
         request,
         "measures/fieldofaction_detail.html",
-        {
-            "field": field,
-            "goals": field.goals.visible_to(request.user),
-            "measures": measures,
-        },
+        {"field": field, "goals": field.goals.visible_to(request.user), "measures": measures},
     )
-
-
-def _catalogue(request, measures=None):
-    """The form for the request's parameters and the measures it selects (from those the
-    visitor may see, unless `measures` says from which)."""
-    form = CatalogueForm.for_request(request.GET)
-    form.is_valid()  # invalid fields are dropped from cleaned_data and reported as notices
-    if measures is None:
-        measures = Measure.objects.visible_to(request.user)
-    return form, form.filter(_listed(measures))
-
-
-def _clean_query(form):
-    """The query string of the valid parameters only, for links from the results."""
-    params = QueryDict(mutable=True)
-    default_sort = "relevanz" if form.cleaned_data.get("q") else "code"
-    for name, value in form.cleaned_data.items():
-        if value and not (name == "sortierung" and value == default_sort):
-            params[name] = value
-    return params
 
 
 @require_safe
 def measure_list(request):
-    form, measures = _catalogue(request)
-    notices = form.notices(request.GET.keys())
-    paginator = Paginator(measures, PAGE_SIZE)
-    raw_page = request.GET.get("seite", "1")
-    try:
-        number = int(raw_page)
-        if number < 1:
-            raise ValueError
-    except ValueError:
-        notices.append("Die Seitenzahl ist ungültig; angezeigt wird Seite 1.")
-        number = 1
-    if number > paginator.num_pages:
-        notices.append(
-            f"Seite {number} gibt es nicht; angezeigt wird die letzte Seite {paginator.num_pages}."
-        )
-        number = paginator.num_pages
-    page = paginator.page(number)
-    query = _clean_query(form)
+    form = CatalogueForm.for_request(request.GET)
+    page = form.page(Measure.objects.visible_to(request.user))
     return render(
         request,
         "measures/measure_list.html",
@@ -104,10 +52,10 @@ def measure_list(request):
             "form": form,
             "page": page,
             "measures": page.object_list,
-            "notices": notices,
-            "query": query,
+            "notices": form.notices(page),
+            "query": form.query(),
             "active_filters": form.active_filters(),
-            "search_term": form.cleaned_data.get("q", ""),
+            "search_term": form.search_term,
         },
     )
 
@@ -132,8 +80,8 @@ CSV_COLUMNS = [
 
 @require_safe
 def measure_csv(request):
-    form, measures = _catalogue(request)
-    measures = measures.select_related("field_of_action__substrategy").prefetch_related("tags")
+    form = CatalogueForm.for_request(request.GET)
+    measures = form.select(Measure.objects.visible_to(request.user)).prefetch_related("tags")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
@@ -150,49 +98,14 @@ def measure_csv(request):
 @require_safe
 def measure_detail(request, code):
     measure = get_object_or_404(
-        Measure.objects.visible_to(request.user)
-        .select_related("field_of_action__substrategy", "lead_unit")
-        .prefetch_related(
-            Prefetch("goals", Goal.objects.visible_to(request.user)),
-            Prefetch("dependencies", Measure.objects.visible_to(request.user)),
-            Prefetch("dependents", Measure.objects.visible_to(request.user)),
-            "tags",
-            "updates",
-            "milestones",
-            "indicators",
-            "online_services",
-        ),
-        code=code,
+        Measure.objects.visible_to(request.user).with_details(request.user), code=code
     )
-    tag_ids = [tag.pk for tag in measure.tags.all()]
-    related = (
-        Measure.objects.published()
-        .exclude(pk=measure.pk)
-        .filter(Q(field_of_action=measure.field_of_action_id) | Q(tagged_items__tag__in=tag_ids))
-        .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids)))
-        .order_by("-shared", "code")[:5]
-    )
-    timeline = sorted(
-        [("update", u.date, u) for u in measure.updates.all()]
-        + [("milestone", m.reached_on or m.due_date, m) for m in measure.milestones.all()],
-        key=lambda entry: entry[1],
-        reverse=True,
-    )
-    updates = list(measure.updates.all())  # newest first
-    status_since = None
-    for update in updates:
-        if update.status != measure.status:
-            break
-        status_since = update.date
     return render(
         request,
         "measures/measure_detail.html",
         {
             "measure": measure,
-            "latest": updates[0] if updates else None,
-            "status_since": status_since,
-            "timeline": timeline,
-            "related": related,
+            "related": Measure.objects.published().related_to(measure),
             "stale_months": round(settings.STALE_AFTER_DAYS / 30.4),
         },
     )
@@ -200,119 +113,73 @@ def measure_detail(request, code):
 
 @require_safe
 def tag_list(request):
-    tags = Tag.objects.annotate(
-        count=Count(
-            "tagged_measures",
-            filter=Q(
-                tagged_measures__content_object__is_published=True,
-                tagged_measures__content_object__field_of_action__is_published=True,
-            ),
-        )
-    ).filter(count__gt=0)
-    return render(request, "measures/tag_list.html", {"tags": tags})
+    published = published_measures("tagged_measures__content_object__")
+    tags = Tag.objects.annotate(count=Count("tagged_measures", filter=published))
+    return render(request, "measures/tag_list.html", {"tags": tags.filter(count__gt=0)})
 
 
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    measures = _listed(
-        Measure.objects.visible_to(request.user).filter(tagged_items__tag=tag)
-    ).order_by("code")
+    measures = Measure.objects.visible_to(request.user).tagged(tag).listing().order_by("code")
     return render(request, "measures/tag_detail.html", {"tag": tag, "measures": measures})
 
 
 # The dashboard's roadmap and lists show at most this many measures each.
-DASHBOARD_LIMIT = 30
-
-
-def _quarter_start(day):
-    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+DASHBOARD_LIMIT = LIMIT = 30
 
 
 @require_safe
 def dashboard(request):
-    published = Measure.objects.published()
-    today = timezone.localdate()
-    by_status = dict(
-        published.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    status_rows = [(s.label, by_status.get(s, 0), charts.STATUS_COLOURS[s]) for s in Status]
-    total = sum(by_status.values())
-    fields = (
-        FieldOfAction.objects.published()
-        .select_related("substrategy")
-        .annotate(
-            measure_count=Count("measures", filter=Q(measures__is_published=True)),
-            progress=Avg("measures__progress", filter=Q(measures__is_published=True)),
-            done=Count(
-                "measures",
-                filter=Q(measures__is_published=True, measures__status=Status.DONE),
-            ),
-        )
-    )
-    substrategies = SubStrategy.objects.annotate(
-        measure_count=Count("fields_of_action__measures", filter=_published_in_substrategy()),
-        progress=Avg("fields_of_action__measures__progress", filter=_published_in_substrategy()),
-    ).order_by("position")
-    quarter = _quarter_start(today)
-    first, last = quarter.replace(year=quarter.year - 1), quarter.replace(year=quarter.year + 3)
-    running = (
-        published.open()
-        .running_in(first, last)
-        .filter(start_date__isnull=False, end_date__isnull=False)
-        .order_by("end_date", "code")
-    )
-    roadmap = list(running[:DASHBOARD_LIMIT])
-    overdue = _listed(published.overdue(today)).order_by("end_date", "code")
-    stale = _listed(published.stale(today)).order_by("code")
-    # Lists stay short however many measures there are; the counts say how many in all.
-    totals = published.aggregate(
-        progress=Avg("progress"),
-        running=Count("pk", filter=Q(pk__in=running.values("pk"))),
-        overdue=Count("pk", filter=Q(pk__in=overdue.values("pk"))),
-    )
-    recent = (
-        StatusUpdate.objects.filter(measure__in=published)
-        .select_related("measure")
-        .order_by("-date", "-recorded_at")[:10]
-    )
-    overall = totals["progress"] or 0
+    published, today = Measure.objects.published(), timezone.localdate()
+    first, last = charts.roadmap_span(today)
+    roadmap = published.open().scheduled_within(first, last).order_by("end_date", "code")
+    overdue = published.overdue(today).listing().order_by("end_date", "code")
+    stale = published.stale(today).listing().order_by("code")
+    status_counts = published.count_by_status()
+    figures = published.figures(running=roadmap, overdue=overdue)
+    fields = FieldOfAction.objects.published().select_related("substrategy").with_progress()
     return render(
         request,
         "measures/dashboard.html",
         {
-            "total": total,
-            "overall_progress": round(overall),
-            "status_rows": status_rows,
-            "status_chart": charts.hbar_chart(status_rows, title="Maßnahmen nach Status", unit=""),
+            "total": sum(status_counts.values()),
+            "overall_progress": figures["progress"] or 0,
+            **charts.dashboard_charts(status_counts, fields, roadmap[:LIMIT], first, last),
             "fields": fields,
-            "field_chart": charts.hbar_chart(
-                [(f"{f.code} {f.name}", round(f.progress or 0), "#005a8c") for f in fields],
-                title="Durchschnittlicher Fortschritt je Handlungsfeld",
-                maximum=100,
-                unit=" %",
-            ),
-            "substrategies": substrategies,
-            "roadmap": roadmap,
-            "roadmap_chart": charts.roadmap_chart(roadmap, first=first, last=last),
-            "legend": charts.legend(Status),
-            "stale_days": settings.STALE_AFTER_DAYS,
-            "overdue": overdue[:DASHBOARD_LIMIT],
-            "overdue_count": totals["overdue"],
-            "stale": stale[:DASHBOARD_LIMIT],
+            "substrategies": SubStrategy.objects.with_progress(published).order_by("position"),
+            "running_count": figures["running"],
+            "overdue": overdue[:LIMIT],
+            "overdue_count": figures["overdue"],
+            "stale": stale[:LIMIT],
             "stale_count": stale.count(),
-            "running_count": totals["running"],
-            "limit": DASHBOARD_LIMIT,
-            "recent": recent,
+            "stale_days": settings.STALE_AFTER_DAYS,
+            "limit": LIMIT,
+            "recent": StatusUpdate.objects.published().newest()[:10],
         },
     )
 
 
-def _published_in_substrategy():
-    return Q(
-        fields_of_action__is_published=True,
-        fields_of_action__measures__is_published=True,
+@require_safe
+def downloads(request):
+    """The publications with their Stand, and their size where already rendered: the page
+    itself never renders a PDF."""
+    today = timezone.localdate()
+    since = ReportForm.default_since(today)
+    response = render(
+        request,
+        "measures/downloads.html",
+        {
+            "items": publications.download_items(today, since),
+            "report_form": ReportForm(initial={"stichtag": today, "seit": since}),
+            "today": today,
+            "quarter_ends": quarter_ends(today),
+        },
     )
+    # Sizes appear as the PDFs get rendered, without a change of content: not for the
+    # page cache or shared caches.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # PDF publications ---------------------------------------------------------------------
@@ -379,13 +246,13 @@ def report_pdf(request):
     form = ReportForm(request.GET)
     if not form.is_valid():
         return render(request, "measures/report_error.html", {"form": form}, status=400)
-    stichtag, seit = form.cleaned_data["stichtag"], form.cleaned_data["seit"]
+    as_of, since = form.cleaned_data["stichtag"], form.cleaned_data["seit"]
     return _serve_pdf(
         request,
         publications.REPORT,
-        lambda: publications.report_context(stichtag, seit),
-        key=publications.report_key(stichtag, seit),
-        day=stichtag,
+        lambda: publications.report_context(as_of, since),
+        key=publications.report_key(as_of, since),
+        day=as_of,
     )
 
 
@@ -395,11 +262,11 @@ def measure_pdf(request, code):
     measure = get_object_or_404(Measure.objects.published().only("code"), code=code)
     return _serve_pdf(
         request,
-        publications.STECKBRIEF,
-        lambda: publications.steckbrief_context(
-            publications.steckbrief_measures().get(pk=measure.pk)
+        publications.MEASURE_SHEET,
+        lambda: publications.measure_sheet_context(
+            publications.measure_sheet_measures().get(pk=measure.pk)
         ),
-        **publications.steckbrief_options(measure),
+        **publications.measure_sheet_options(measure),
     )
 
 
@@ -412,11 +279,12 @@ def _list_pdf(request, measures):
     """For the catalogue's list PDF of `measures`: a 400 answer if the parameters are
     invalid or the list too long for a PDF, else None with the function that builds the
     PDF's context and the key of its parameters."""
-    form, measures = _catalogue(request, measures)
+    form = CatalogueForm.for_request(request.GET)
     if form.errors:
         refusal = render(request, "measures/report_error.html", {"form": form}, status=400)
         return refusal, None, ""
-    query = _clean_query(form)
+    query = form.query()
+    measures = form.select(measures)
     count = measures.count()
     if count > LIST_PDF_LIMIT:
         refusal = render(
@@ -428,11 +296,7 @@ def _list_pdf(request, measures):
         return refusal, None, ""
 
     def context():
-        return publications.list_context(
-            measures.select_related("field_of_action__substrategy"),
-            form.active_filters(),
-            form.cleaned_data.get("q", ""),
-        )
+        return publications.list_context(measures, form.active_filters(), form.search_term)
 
     return None, context, query.urlencode()
 

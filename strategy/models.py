@@ -10,7 +10,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -33,9 +34,14 @@ class PublishedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What a visitor may see: the published part, and drafts too for the Redaktion
         (preview)."""
-        if sees_drafts(user) and is_redaktion(user):
+        if sees_drafts_of_all(user):
             return self.all()
         return self.published()
+
+
+def sees_drafts_of_all(user) -> bool:
+    """Goals and Handlungsfelder in draft are previewed by the Redaktion only."""
+    return sees_drafts(user) and is_redaktion(user)
 
 
 class FullUrlMixin:
@@ -81,6 +87,37 @@ class Principle(FullUrlMixin, models.Model):
         return (self.slug,)
 
 
+class SubStrategyQuerySet(models.QuerySet):
+    """Figures per Teilstrategie of what the measures app keeps, from a queryset it passes
+    (this app knows Handlungsfelder and measures only as the reverse relations to it)."""
+
+    def with_field_count(self, fields):
+        """Annotates `field_count`: how many of the Handlungsfelder `fields` each has."""
+        per_substrategy = fields.filter(substrategy=OuterRef("pk")).order_by()
+        counts = per_substrategy.values("substrategy").annotate(n=Count("pk")).values("n")
+        return self.annotate(field_count=Coalesce(Subquery(counts), 0))
+
+    def with_progress(self, measures):
+        """Annotates `measure_count` and `progress` (mean percent, None without measures)
+        of `measures`, e.g. the published ones, per Teilstrategie."""
+        per_substrategy = (
+            measures.filter(field_of_action__substrategy=OuterRef("pk"))
+            .order_by()
+            .values("field_of_action__substrategy")
+        )
+        counts = per_substrategy.annotate(n=Count("pk")).values("n")
+        means = per_substrategy.annotate(mean=Avg("progress")).values("mean")
+        return self.annotate(
+            measure_count=Coalesce(Subquery(counts), 0),
+            progress=Subquery(means, output_field=models.FloatField()),
+        )
+
+
+class SubStrategyManager(models.Manager.from_queryset(SubStrategyQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class SubStrategy(FullUrlMixin, models.Model):
     """A Teilstrategie: Smart City or E-Government."""
 
@@ -96,7 +133,7 @@ class SubStrategy(FullUrlMixin, models.Model):
     introduction = models.TextField("Einleitung", blank=True, help_text=MARKDOWN_HELP)
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
-    objects = SlugManager()
+    objects = SubStrategyManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -202,6 +239,9 @@ class Goal(FullUrlMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("strategy:goal-detail", args=[self.code])
+
+    def is_visible_to(self, user) -> bool:
+        return self.is_published or sees_drafts_of_all(user)
 
     def natural_key(self):
         return (self.code,)

@@ -7,10 +7,8 @@ codes.register_converters(codes.CONVERTERS)
 app_name = "strategy"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("leitbild/", views.leitbild, name="leitbild"),
     path("ziele/<goal_code:code>/", views.goal_detail, name="goal-detail"),
-    path("downloads/", views.downloads, name="downloads"),
     path("barriere-melden/", views.report_barrier, name="barriere-melden"),
     *[
         path(f"{page}/", views.info_page, {"page": page}, name=page)

@@ -6,19 +6,13 @@ indicators (Kennzahlen) say when it counts as done; online services record the O
 Verwaltungsleistungen it brings online.
 """
 
-from .fields import FieldOfAction
+from .fields_of_action import FieldOfAction
 from .imports import PendingImport
-from .measures import (
-    ACTIVE_STATUSES,
-    CLOSED_STATUSES,
-    Measure,
-    MeasureQuerySet,
-    Status,
-    Tag,
-    TaggedMeasure,
-    quarter_label,
-)
-from .progress import Indicator, Milestone, OnlineService, StatusUpdate
+from .measures import Measure, MeasureQuerySet
+from .online_services import OnlineService
+from .progress import Indicator, Milestone
+from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate
+from .tags import Tag, TaggedMeasure
 from .units import OrganisationalUnit
 
 __all__ = [
@@ -36,5 +30,4 @@ __all__ = [
     "StatusUpdate",
     "Tag",
     "TaggedMeasure",
-    "quarter_label",
 ]

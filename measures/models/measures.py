@@ -1,25 +1,37 @@
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
 
+from iserlohn_digital.quarters import quarter_label
 from iserlohn_digital.roles import is_redaktion, sees_drafts
 from strategy.codes import validator
 from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet
 
 from ..codes import MEASURE_CODE
-from .fields import FieldOfAction
+from ..search import search_measures
+from .fields_of_action import FieldOfAction
+from .status import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    DONE_MEANS_COMPLETE,
+    PROGRESS_IN_RANGE,
+    Status,
+    StatusUpdate,
+    is_overdue,
+    is_stale,
+    stale_cutoff,
+)
+from .tags import TaggedMeasure
 from .units import OrganisationalUnit
 
 MEASURE_CODE_VALIDATOR = validator(
@@ -29,70 +41,16 @@ MEASURE_CODE_VALIDATOR = validator(
 )
 
 
-class Tag(TagBase):
-    """A Schlagwort for measures."""
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "Schlagwort"
-        verbose_name_plural = "Schlagwörter"
-
-
-class TaggedMeasureManager(models.Manager):
-    def get_by_natural_key(self, measure_code, tag_name):
-        return self.get(content_object__code=measure_code, tag__name=tag_name)
-
-
-class TaggedMeasure(ItemBase):
-    tag = models.ForeignKey(
-        Tag, on_delete=models.CASCADE, related_name="tagged_measures", verbose_name="Schlagwort"
-    )
-    content_object = models.ForeignKey(
-        "Measure", on_delete=models.CASCADE, related_name="tagged_items", verbose_name="Maßnahme"
-    )
-
-    objects = TaggedMeasureManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "Verschlagwortung"
-        verbose_name_plural = "Verschlagwortungen"
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_measure_unique"),
-        ]
-
-    def natural_key(self):
-        return (self.content_object.code, self.tag.name)
-
-    natural_key.dependencies = ["measures.measure", "measures.tag"]
-
-
-class Status(models.TextChoices):
-    PLANNED = "geplant", "geplant"
-    PREPARING = "vorbereitung", "in Vorbereitung"
-    IN_PROGRESS = "umsetzung", "in Umsetzung"
-    DONE = "abgeschlossen", "abgeschlossen"
-    DEFERRED = "zurueckgestellt", "zurückgestellt"
-    DROPPED = "entfallen", "entfallen"
-
-
-# Statuses in which a measure no longer has to meet its planned end.
-CLOSED_STATUSES = [Status.DONE, Status.DROPPED]
-# Statuses in which work is expected: only these can be overdue or outdated; a deferred
-# measure is paused on purpose.
-ACTIVE_STATUSES = [Status.PLANNED, Status.PREPARING, Status.IN_PROGRESS]
-
-# "abgeschlossen" means 100 %: shared by Measure and StatusUpdate.
-DONE_MEANS_COMPLETE = ~Q(status=Status.DONE) | Q(progress=100)
-PROGRESS_IN_RANGE = Q(progress__gte=0, progress__lte=100)
+def published_measures(prefix: str = "") -> Q:
+    """The condition "published measure" (itself and its Handlungsfeld published), also
+    for a lookup from a related model: `published_measures("tagged_items__content_object__")`."""
+    return Q(**{f"{prefix}is_published": True, f"{prefix}field_of_action__is_published": True})
 
 
 class MeasureQuerySet(PublishedQuerySet):
     def published(self):
         """Published measures in a published Handlungsfeld."""
-        return self.filter(is_published=True, field_of_action__is_published=True)
+        return self.filter(published_measures())
 
     def visible_to(self, user):
         """Published measures; for the Redaktion all drafts too, for a Fachbereich the
@@ -102,9 +60,16 @@ class MeasureQuerySet(PublishedQuerySet):
         if is_redaktion(user):
             return self.all()
         own_units = OrganisationalUnit.objects.filter(members=user)
-        return self.filter(
-            Q(is_published=True, field_of_action__is_published=True) | Q(lead_unit__in=own_units)
-        )
+        return self.filter(published_measures() | Q(lead_unit__in=own_units))
+
+    def listing(self):
+        """What every list of measures shows (catalogue, PDFs, open data, API): Handlungsfeld
+        with Teilstrategie, lead unit and the date of the latest update, in one query."""
+        return self.select_related("field_of_action__substrategy", "lead_unit").with_last_update()
+
+    def search(self, query: str):
+        """Measures matching `query`, annotated with `relevance` (measures/search.py)."""
+        return search_measures(self, query)
 
     def in_field(self, field_of_action):
         """Measures of one Handlungsfeld."""
@@ -118,6 +83,10 @@ class MeasureQuerySet(PublishedQuerySet):
         """Measures led by one organisational unit."""
         return self.filter(lead_unit=unit)
 
+    def tagged(self, tag):
+        """Measures with one Schlagwort."""
+        return self.filter(tagged_items__tag=tag)
+
     def editable_by(self, user):
         """Measures whose lead unit the user belongs to."""
         return self.filter(lead_unit__members=user)
@@ -130,10 +99,23 @@ class MeasureQuerySet(PublishedQuerySet):
         """Measures being planned, prepared or implemented: neither closed nor deferred."""
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def overdue(self, today=None):
-        """Active measures whose planned end has passed."""
-        today = today or timezone.localdate()
-        return self.active().filter(end_date__lt=today)
+    def overdue(self, day: datetime.date):
+        """Active measures whose planned end lies before `day` (status.is_overdue)."""
+        return self.active().filter(end_date__lt=day)
+
+    def stale(self, day: datetime.date):
+        """Active measures without a status update for longer than STALE_AFTER_DAYS on
+        `day`; one that never had an update counts from its creation (status.is_stale)."""
+        return (
+            self.active()
+            .annotate(_last_seen=Coalesce(_latest_update_date(), models.F("created_at__date")))
+            .filter(_last_seen__lt=stale_cutoff(day))
+        )
+
+    def scheduled_within(self, first, last):
+        """Measures with a planned start and end whose period overlaps `first` to `last`
+        (the roadmap)."""
+        return self.running_in(first, last).filter(start_date__isnull=False, end_date__isnull=False)
 
     def running_in(self, start, end):
         """Measures whose planned period overlaps the days from `start` to `end`."""
@@ -149,23 +131,58 @@ class MeasureQuerySet(PublishedQuerySet):
         grouping of the whole table."""
         return self.annotate(last_update_on=_latest_update_date())
 
-    def stale(self, today=None):
-        """Active measures without a status update for longer than STALE_AFTER_DAYS.
+    def with_details(self, user=None):
+        """Everything a measure's page shows, of the related goals and measures only what
+        `user` may see (without a user: what the public sees, as in its Steckbrief)."""
+        visible = (
+            (lambda qs: qs.visible_to(user)) if user is not None else (lambda qs: qs.published())
+        )
+        return self.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
+            Prefetch("goals", visible(Goal.objects.all())),
+            Prefetch("dependencies", visible(Measure.objects.all())),
+            Prefetch("dependents", visible(Measure.objects.all())),
+            "tags",
+            "updates",
+            "milestones",
+            "indicators",
+            "online_services",
+        )
 
-        A measure that never had an update counts from its creation.
-        """
-        today = today or timezone.localdate()
-        cutoff = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    def count_by_status(self) -> dict:
+        """How many measures each status has, every status in workflow order."""
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+        return {status: counts.get(status, 0) for status in Status}
+
+    def average_progress(self) -> int | None:
+        """The mean progress in whole percent, None without measures."""
+        return self.figures()["progress"]
+
+    def figures(self, **subsets) -> dict:
+        """In one query: `progress`, the mean progress in whole percent (None without
+        measures), and for each named subset (a queryset of these measures) its count."""
+        counts = {
+            name: Count("pk", filter=Q(pk__in=subset.values("pk")))
+            for name, subset in subsets.items()
+        }
+        figures = self.aggregate(progress=Avg("progress"), **counts)
+        if figures["progress"] is not None:
+            figures["progress"] = round(figures["progress"])
+        return figures
+
+    def related_to(self, measure, limit=5):
+        """Up to `limit` other measures of the same Handlungsfeld or with a shared
+        Schlagwort, those sharing most Schlagwörter first."""
+        tag_ids = [tag.pk for tag in measure.tags.all()]
+        shared = Q(tagged_items__tag__in=tag_ids)
         return (
-            self.active()
-            .annotate(_last_seen=Coalesce(_latest_update_date(), models.F("created_at__date")))
-            .filter(_last_seen__lt=cutoff)
+            self.exclude(pk=measure.pk)
+            .filter(Q(field_of_action=measure.field_of_action_id) | shared)
+            .annotate(shared=Count("tagged_items", filter=shared))
+            .order_by("-shared", "code")[:limit]
         )
 
 
 def _latest_update_date():
-    from .progress import StatusUpdate
-
     latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-date")
     return Subquery(latest.values("date")[:1])
 
@@ -361,20 +378,43 @@ class Measure(FullUrlMixin, models.Model):
         return max((u.date for u in self.updates.all()), default=None)
 
     @property
+    def created_on(self) -> datetime.date:
+        return timezone.localtime(self.created_at).date()
+
+    @property
+    def last_seen(self) -> datetime.date:
+        """The day of the latest status update, or of the creation if there is none."""
+        return self.last_update or self.created_on
+
+    @property
     def is_stale(self):
-        """True when an active measure has had no update for longer than STALE_AFTER_DAYS."""
-        if self.status not in ACTIVE_STATUSES:
-            return False
-        seen = self.last_update or timezone.localtime(self.created_at).date()
-        return (timezone.localdate() - seen).days > settings.STALE_AFTER_DAYS
+        return is_stale(self.status, self.last_seen, timezone.localdate())
 
     @property
     def is_overdue(self):
-        return (
-            self.status in ACTIVE_STATUSES
-            and self.end_date is not None
-            and self.end_date < timezone.localdate()
-        )
+        return is_overdue(self.status, self.end_date, timezone.localdate())
+
+    @property
+    def latest_update(self):
+        """The latest of the (prefetched, newest first) status updates, or None."""
+        return next(iter(self.updates.all()), None)
+
+    @property
+    def status_since(self):
+        """The day since which the measure has its current status, by its status updates."""
+        since = None
+        for update in self.updates.all():  # newest first
+            if update.status != self.status:
+                break
+            since = update.date
+        return since
+
+    def timeline(self):
+        """Status updates and milestones, newest first, as (kind, day, entry): a reached
+        milestone counts on the day it was reached, another on its due date."""
+        entries = [("update", u.date, u) for u in self.updates.all()]
+        entries += [("milestone", m.reached_on or m.due_date, m) for m in self.milestones.all()]
+        return sorted(entries, key=lambda entry: entry[1], reverse=True)
 
     @property
     def period(self):
@@ -387,9 +427,3 @@ class Measure(FullUrlMixin, models.Model):
         if end:
             return f"bis {end}"
         return ""
-
-
-def quarter_label(day: datetime.date | None) -> str:
-    if day is None:
-        return ""
-    return f"Q{(day.month - 1) // 3 + 1} {day.year}"

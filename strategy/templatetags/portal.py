@@ -5,6 +5,8 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from iserlohn_digital.quarters import quarter_label
+
 register = template.Library()
 
 # What editors' Markdown may produce; everything else (scripts, event handlers, styles,
@@ -37,8 +39,6 @@ def markdown(text):
 @register.filter
 def quarter(day):
     """A date at quarter precision: "Q3 2026"."""
-    from measures.models import quarter_label
-
     return quarter_label(day)
 
 

@@ -27,7 +27,7 @@ def test_overdue_means_open_and_past_its_end():
     make_measure(status="zurueckgestellt", progress=20, end_date=past)
     make_measure(status="umsetzung", end_date=datetime.date(2027, 3, 31))
     make_measure(status="geplant", end_date=None)
-    assert list(Measure.objects.overdue(today=TODAY)) == [late]
+    assert list(Measure.objects.overdue(TODAY)) == [late]
 
 
 def test_stale_counts_from_the_latest_update(settings):
@@ -39,14 +39,14 @@ def test_stale_counts_from_the_latest_update(settings):
     make_update(old, date=datetime.date(2026, 3, 1))
     done = make_measure(status="abgeschlossen", progress=100)
     make_update(done, date=datetime.date(2024, 3, 1))
-    assert list(Measure.objects.stale(today=TODAY)) == [old]
+    assert list(Measure.objects.stale(TODAY)) == [old]
 
 
 def test_a_measure_without_updates_is_stale_once_it_is_old_enough(settings):
     settings.STALE_AFTER_DAYS = 180
     never = make_measure(created_at=timezone.make_aware(datetime.datetime(2025, 1, 1)))
     make_measure(created_at=timezone.make_aware(datetime.datetime(2026, 11, 1)))
-    assert list(Measure.objects.stale(today=TODAY)) == [never]
+    assert list(Measure.objects.stale(TODAY)) == [never]
 
 
 def test_with_last_update_annotates_the_latest_date():

@@ -17,10 +17,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", help="Zielordner; wird angelegt, falls nötig.")
         parser.add_argument(
-            "--ohne-steckbriefe", action="store_true", help="Nur die drei Hauptdokumente."
+            "--ohne-steckbriefe",
+            dest="without_sheets",
+            action="store_true",
+            help="Nur die drei Hauptdokumente.",
         )
 
-    def handle(self, folder, ohne_steckbriefe=False, **options):
+    def handle(self, folder, without_sheets=False, **options):
         target = Path(folder)
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -37,13 +40,13 @@ class Command(BaseCommand):
                 {"key": publications.report_key(today, since), "day": today},
             ),
         ]
-        if not ohne_steckbriefe:
-            for measure in publications.steckbrief_measures():
+        if not without_sheets:
+            for measure in publications.measure_sheet_measures():
                 jobs.append(
                     (
-                        publications.STECKBRIEF,
-                        lambda measure=measure: publications.steckbrief_context(measure),
-                        publications.steckbrief_options(measure),
+                        publications.MEASURE_SHEET,
+                        lambda measure=measure: publications.measure_sheet_context(measure),
+                        publications.measure_sheet_options(measure),
                     )
                 )
         for number, (publication, factory, options_) in enumerate(jobs, start=1):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -6,12 +7,29 @@ from strategy.codes import validator
 from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet, SubStrategy
 
 from ..codes import FIELD_CODE
+from .status import Status
 
 
 class FieldOfActionQuerySet(PublishedQuerySet):
     def in_substrategy(self, substrategy):
         """Handlungsfelder of one Teilstrategie."""
         return self.filter(substrategy=substrategy)
+
+    def with_measure_count(self, measures):
+        """Annotates `measure_count`: how many of `measures` each field has."""
+        return self.annotate(
+            measure_count=Count("measures", filter=Q(measures__in=measures.values("pk")))
+        )
+
+    def with_progress(self):
+        """Annotates, over each field's published measures: `measure_count`, `progress`
+        (mean percent, None without measures) and `done` (how many are abgeschlossen)."""
+        published = Q(measures__is_published=True)
+        return self.annotate(
+            measure_count=Count("measures", filter=published),
+            progress=Avg("measures__progress", filter=published),
+            done=Count("measures", filter=published & Q(measures__status=Status.DONE)),
+        )
 
 
 class FieldOfActionManager(models.Manager.from_queryset(FieldOfActionQuerySet)):
