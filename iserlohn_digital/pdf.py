@@ -17,6 +17,7 @@ import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -60,20 +61,46 @@ def static_url(name: str) -> str:
     return staticfiles_storage.url(name)
 
 
+# The only pydyf release `patch_pydyf` was written for and tested against
+# (tests/iserlohn_digital/test_pdf_patch.py); pyproject.toml pins pydyf to it.
+PYDYF_PATCHED_VERSION = "0.13.0"
+
+
 def _page_references(pdf):
     # pydyf rebuilds this tuple of all pages on every access, and tagging a PDF/UA
     # document reads it once per structure element: quadratic in the page count (a
-    # 500-page strategy spent most of its time here). Pages are only ever appended, so
-    # the tuple is cached per page count.
+    # 500-page strategy spent most of its time here). pydyf and WeasyPrint only ever
+    # append to the page list (`PDF.add_page`), so the tuple is cached per list and
+    # length.
     kids = pdf.pages["Kids"]
     cached = pdf.__dict__.get("_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+    if cached is None or cached[0] is not kids or cached[1] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = (kids, len(kids), references)
         pdf.__dict__["_page_references"] = cached
-    return cached[1]
+    return cached[2]
 
 
-pydyf.PDF.page_references = property(_page_references)
+def patch_pydyf():
+    """Replace `pydyf.PDF.page_references` with the cached `_page_references` (same
+    result, linear instead of quadratic). Called once at startup, from
+    `iserlohn_digital.apps.PortalConfig.ready`; calling it again changes nothing.
+
+    Refuses any pydyf other than PYDYF_PATCHED_VERSION with ImproperlyConfigured, before
+    touching pydyf: the patch relies on that release's internals (the page list in
+    `pdf.pages["Kids"]`, grown only by `add_page`), so a new release must be checked
+    against it before the portal starts.
+    """
+    if pydyf.__version__ != PYDYF_PATCHED_VERSION:
+        raise ImproperlyConfigured(
+            f"pydyf {pydyf.__version__} is installed, but iserlohn_digital.pdf.patch_pydyf "
+            f"was written for pydyf {PYDYF_PATCHED_VERSION}. Install the version pinned in "
+            "pyproject.toml, or compare PDF.page_references of the new version with "
+            "_page_references, run tests/iserlohn_digital/test_pdf_patch.py and update "
+            "PYDYF_PATCHED_VERSION and the pin."
+        )
+    if pydyf.PDF.__dict__["page_references"].fget is not _page_references:
+        pydyf.PDF.page_references = property(_page_references)
 
 
 class RenderBusy(Exception):

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    # Applies and guards the patch of pydyf (README: Patched third-party behaviour).
+    "iserlohn_digital.apps.PortalConfig",
     "strategy",
     "measures",
     "opendata",
