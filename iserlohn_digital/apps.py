@@ -1,6 +1,14 @@
 """The project package's own app configurations (listed in settings.INSTALLED_APPS)."""
 
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class PortalAdminConfig(AdminConfig):
+    """django.contrib.admin with the portal's admin site as `admin.site` (Django's
+    documented way to replace the default site)."""
+
+    default_site = "iserlohn_digital.otp.PortalAdminSite"
 
 
 class PortalConfig(AppConfig):

@@ -1,5 +1,9 @@
-"""The admin's sign-in with a second factor (django-otp), made usable in one step."""
+"""The admin site, with a second factor (django-otp) when settings.OTP_REQUIRED, made
+usable in one step."""
 
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -28,5 +32,34 @@ class SingleDeviceAuthenticationForm(OTPAdminAuthenticationForm):
         return device
 
 
-class PortalOTPAdminSite(OTPAdminSite):
-    login_form = SingleDeviceAuthenticationForm
+class PortalAdminSite(OTPAdminSite):
+    """`admin.site` (see iserlohn_digital.apps.PortalAdminConfig).
+
+    With settings.OTP_REQUIRED (the default whenever DEBUG is off) it is django-otp's
+    OTPAdminSite: staff sign in with password and TOTP code at once (see README:
+    enrol_totp) and only verified users get in. Without it, it is Django's AdminSite.
+    The setting is read on every request, not once at startup.
+    """
+
+    site_header = "Iserlohn digital – Redaktion"
+    site_title = "Iserlohn digital"
+    index_title = "Inhalte der Digitalisierungsstrategie"
+
+    def __init__(self, name="admin"):
+        # OTPAdminSite names itself "otpadmin"; the URLs stay in the "admin" namespace.
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        if settings.OTP_REQUIRED:
+            return SingleDeviceAuthenticationForm
+        return AdminAuthenticationForm
+
+    @property
+    def login_template(self):
+        return OTPAdminSite.login_template if settings.OTP_REQUIRED else None
+
+    def has_permission(self, request):
+        if settings.OTP_REQUIRED:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)

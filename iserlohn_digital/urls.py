@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -8,16 +7,6 @@ from opendata.api import api
 from strategy.sitemaps import InfoPageSitemap
 
 from . import views
-
-if settings.OTP_REQUIRED:
-    from iserlohn_digital.otp import PortalOTPAdminSite
-
-    # Staff sign in with password and a TOTP code (see README: enrol_totp).
-    admin.site.__class__ = PortalOTPAdminSite
-
-admin.site.site_header = "Iserlohn digital – Redaktion"
-admin.site.site_title = "Iserlohn digital"
-admin.site.index_title = "Inhalte der Digitalisierungsstrategie"
 
 handler500 = "iserlohn_digital.views.server_error"
 
