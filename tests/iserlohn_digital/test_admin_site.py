@@ -40,3 +40,37 @@ def test_without_otp_required_the_password_suffices(client, django_user_model, s
     index = client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert "Inhalte der Digitalisierungsstrategie" in index.content.decode()
+
+
+def totp_code(device):
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def test_the_only_authenticator_app_is_used_without_choosing_it(
+    client, django_user_model, settings
+):
+    """django-otp alone would answer "Please select a device" (device_required)."""
+    settings.OTP_REQUIRED = True
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user("red", password=PASSWORD, is_staff=True)
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    data = {"username": "red", "password": PASSWORD, "otp_token": totp_code(device)}
+    assert client.post(reverse("admin:login"), data).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_with_two_authenticator_apps_the_device_must_be_chosen(client, django_user_model, settings):
+    settings.OTP_REQUIRED = True
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create_user("red", password=PASSWORD, is_staff=True)
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    TOTPDevice.objects.create(user=user, name="Zweite App", confirmed=True)
+    data = {"username": "red", "password": PASSWORD, "otp_token": totp_code(device)}
+    response = client.post(reverse("admin:login"), data)
+    assert response.status_code == 200
+    assert "Bitte das Gerät für den zweiten Faktor auswählen." in response.content.decode()
