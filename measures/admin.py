@@ -406,9 +406,9 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
     @admin.action(description="Ausgewählte Maßnahmen als CSV exportieren", permissions=["publish"])
     def export_csv(self, request, queryset):
-        from .csv_io import csv_response
+        from .csv_io import export_response
 
-        return csv_response(queryset)
+        return export_response(queryset)
 
     def get_urls(self):
         from .csv_io import import_view

@@ -3,7 +3,8 @@
 An import is checked row by row and written in one transaction: a dry run, or a file with
 any bad row, writes nothing. Exporting and importing the same file changes nothing. Cells a
 spreadsheet would run as a formula are written with a leading apostrophe, which the import
-takes off again (`escape_cell`, `unescape_cell`).
+takes off again (`escape_cell`, `unescape_cell`). The public CSVs (measures/records.py) use
+the same `escape_cell` and the same `csv_attachment`.
 """
 
 import csv
@@ -63,20 +64,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def spreadsheet_safe(value):
-    """A cell for a public CSV: text that a spreadsheet would run as a formula gets a
-    leading apostrophe. (One way; the admin's round-trip export uses `escape_cell`.)"""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def escape_cell(text: str) -> str:
-    """A cell of the round-trip export: a leading apostrophe before text a spreadsheet
-    would run as a formula, and before text that starts with an apostrophe itself."""
+    """A CSV cell a spreadsheet shows as the text itself, for every CSV of the portal: a
+    leading apostrophe before text a spreadsheet would run as a formula, and before text
+    that starts with an apostrophe itself (which a spreadsheet would otherwise swallow).
+    The import takes it off again (`unescape_cell`)."""
     if text.startswith((*FORMULA_STARTS, "'")):
         return "'" + text
     return text
+
+
+def spreadsheet_safe(value):
+    """Deprecated: kept only for measures/views.py until its catalogue CSV calls
+    `measures.records.catalogue_csv`; then remove. Text goes through `escape_cell`."""
+    return escape_cell(value) if isinstance(value, str) else value
 
 
 def unescape_cell(text: str) -> str:
@@ -138,11 +139,18 @@ def export_measures(measures, stream) -> int:
     return count
 
 
-def csv_response(measures):
+def csv_attachment(filename: str) -> HttpResponse:
+    """An empty CSV download named `filename`, for a csv writer with CRLF line ends: UTF-8
+    with a byte order mark, by which spreadsheet programs recognise the umlauts."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="massnahmen-{day}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
+    return response
+
+
+def export_response(measures):
+    """The admin's round-trip export of `measures` as a download."""
+    response = csv_attachment(f"massnahmen-{timezone.localdate().isoformat()}.csv")
     export_measures(measures, response)
     return response
 
