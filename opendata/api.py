@@ -14,6 +14,7 @@ from pydantic import StringConstraints
 from measures.codes import MEASURE_CODE
 from measures.forms import CatalogueForm
 from measures.models import FieldOfAction, Measure, Milestone, StatusUpdate
+from measures.records import MeasureRecord, for_records
 from strategy.codes import GOAL_CODE, SLUG, whole
 from strategy.models import Goal, Principle, SubStrategy
 
@@ -147,58 +148,6 @@ class FieldOut(Schema):
         return obj.get_full_url()
 
 
-class MeasureOut(Schema):
-    code: str
-    title: str
-    summary: str
-    status: str
-    status_label: str
-    progress: int
-    priority: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    field_of_action: str
-    substrategy: str
-    lead_unit: str
-    goals: list[str]
-    tags: list[str]
-    last_update: datetime.date | None
-    example: bool
-    url: str
-
-    @staticmethod
-    def resolve_status_label(obj):
-        return obj.get_status_display()
-
-    @staticmethod
-    def resolve_field_of_action(obj):
-        return obj.field_of_action.slug
-
-    @staticmethod
-    def resolve_substrategy(obj):
-        return obj.field_of_action.substrategy.slug
-
-    @staticmethod
-    def resolve_lead_unit(obj):
-        return obj.lead_unit.name
-
-    @staticmethod
-    def resolve_goals(obj):
-        return sorted(g.code for g in obj.goals.all() if g.is_published)
-
-    @staticmethod
-    def resolve_tags(obj):
-        return sorted(t.name for t in obj.tags.all())
-
-    @staticmethod
-    def resolve_example(obj):
-        return obj.is_example
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_full_url()
-
-
 class UpdateOut(Schema):
     measure: str
     date: datetime.date
@@ -262,12 +211,7 @@ def _fields():
 
 
 def _measures():
-    return (
-        Measure.objects.published()
-        .select_related("field_of_action__substrategy", "lead_unit")
-        .prefetch_related("goals", "tags")
-        .with_last_update()
-    )
+    return for_records(Measure.objects.published())
 
 
 @api.get("/principles", response=list[PrincipleOut], tags=["Leitbild"])
@@ -306,7 +250,7 @@ def get_field(request: HttpRequest, slug: Slug):
     return get_object_or_404(_fields(), slug=slug)
 
 
-@api.get("/measures", response={200: list[MeasureOut], 400: Error}, tags=["Maßnahmen"])
+@api.get("/measures", response={200: list[MeasureRecord], 400: Error}, tags=["Maßnahmen"])
 @paginate(Pagination)
 def list_measures(request: HttpRequest, filters: Query[MeasureFilters]):
     """Maßnahmen mit den Filtern und der Suche des Katalogs (gleiche Parameter)."""
@@ -321,7 +265,7 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]):
     return form.select(_measures())
 
 
-@api.get("/measures/{code}", response={200: MeasureOut, 404: Error}, tags=["Maßnahmen"])
+@api.get("/measures/{code}", response={200: MeasureRecord, 404: Error}, tags=["Maßnahmen"])
 def get_measure(request: HttpRequest, code: MeasureCode):
     return get_object_or_404(_measures(), code=code)
 

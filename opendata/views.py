@@ -1,17 +1,14 @@
-import csv
-
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from measures.csv_io import spreadsheet_safe
 from measures.models import FieldOfAction, Measure, Milestone
+from measures.records import MeasureRecord, csv_response, for_records, records
 from strategy.models import ContentVersion
 
 from . import dcat, ical
-from .records import FIELDS, measure_record, published_measures
 
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
@@ -27,7 +24,7 @@ def index(request):
         {
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
-            "fields": FIELDS,
+            "columns": MeasureRecord.columns(),
             "sample": sample,
             "sample_field": field,
             "site_url": settings.SITE_URL,
@@ -36,38 +33,22 @@ def index(request):
     )
 
 
-def _csv_cell(value):
-    if isinstance(value, list):
-        value = "; ".join(value)
-    if isinstance(value, bool):
-        value = "ja" if value else "nein"
-    return "" if value is None else spreadsheet_safe(value)
-
-
 @require_safe
 def measures_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="massnahmen.csv"'
-    response.write("\ufeff")  # spreadsheet programs then read the umlauts as UTF-8
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for measure in published_measures():
-        record = measure_record(measure)
-        writer.writerow([_csv_cell(record[name]) for name in FIELDS])
-    return response
+    return csv_response(for_records(), filename="massnahmen.csv", header="key")
 
 
 @require_safe
 def measures_json(request):
-    records = [measure_record(m) for m in published_measures()]
+    measures = [record.model_dump(by_alias=True) for record in records()]
     return JsonResponse(
         {
             "lizenz": LICENCE,
             "lizenz_url": LICENCE_URL,
             "herausgeber": "Stadt Iserlohn",
             "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
-            "anzahl": len(records),
-            "massnahmen": records,
+            "anzahl": len(measures),
+            "massnahmen": measures,
         },
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )

@@ -163,3 +163,36 @@ def test_data_page_explains_licence_formats_api_and_feeds(client, world):
     ]  # fmt: skip
     for text in expected:
         assert text in page
+
+
+def test_data_page_lists_every_field_of_the_record_and_the_csv_formats(client, world):
+    from django.utils.html import escape
+
+    from measures.records import MeasureRecord
+
+    page = client.get("/daten/").content.decode()
+    for column in MeasureRecord.columns():
+        assert f'<tr id="feld-{column.key}">' in page
+        assert f"<code>{column.name}</code>" in page
+        assert escape(column.description) in page
+        for part in column.parts:
+            assert f"<code>{part.key}</code> ({escape(part.description)}" in page
+    assert "Name: Ausgangswert → Zielwert Einheit (aktuell Wert am Datum)" in page
+    assert "Termin Titel (erreicht Datum)" in page
+    assert "Name (Reifegrad n) Adresse" in page
+
+
+def test_open_data_csv_and_json_carry_the_new_facts(client, world):
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/daten/massnahmen.csv").content.decode("utf-8-sig")))
+    )
+    assert rows[0]["kennzahlen"] == "Nutzung: 0 → 100 (aktuell 40 am 2026-06-01)"
+    assert rows[0]["meilensteine"] == "2025-03-01 Start"
+    assert rows[0]["status_wert"] == "umsetzung"
+    data = json.loads(client.get("/daten/massnahmen.json").content)
+    first = data["massnahmen"][0]
+    assert first["kennzahlen"][0]["zielwert"] == 100
+    assert first["meilensteine"] == [
+        {"titel": "Start", "termin": "2025-03-01", "erreicht_am": None}
+    ]
+    assert (first["budget"], first["beteiligte"], first["online_dienste"]) == (None, [], [])
