@@ -33,11 +33,6 @@ MAX_SIZE = 1024 * 1024
 TIMEOUT = 60 * 60 * 24
 TIMEOUT_WITH_QUERY = 60 * 60
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
-# Query parameters of the catalogue, the API and the PDFs; others are not cached.
-KNOWN_PARAMETERS = {
-    "q", "teilstrategie", "handlungsfeld", "einheit", "schlagwort", "status", "prioritaet",
-    "zeitraum", "sortierung", "seite", "page", "stichtag", "seit", "measure",
-}  # fmt: skip
 MAX_QUERY_LENGTH = 300
 
 logger = logging.getLogger(__name__)
@@ -57,6 +52,16 @@ def release() -> str:
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
+
+
+@functools.cache
+def known_parameters() -> frozenset:
+    """The query parameters of the catalogue, the reports and the API; pages asked for
+    with others are not cached."""
+    from measures.forms import CatalogueForm, ReportForm
+    from opendata.api import QUERY_PARAMETERS
+
+    return frozenset(CatalogueForm.base_fields) | set(ReportForm.base_fields) | QUERY_PARAMETERS
 
 
 def content_cache_key(kind: str, *parts: str, version=None) -> str:
@@ -134,7 +139,7 @@ class PageCacheMiddleware:
             and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
             and "Authorization" not in request.headers
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
-            and set(request.GET) <= KNOWN_PARAMETERS
+            and set(request.GET) <= known_parameters()
         )
 
     @staticmethod

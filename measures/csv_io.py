@@ -74,12 +74,6 @@ def escape_cell(text: str) -> str:
     return text
 
 
-def spreadsheet_safe(value):
-    """Deprecated: kept only for measures/views.py until its catalogue CSV calls
-    `measures.records.catalogue_csv`; then remove. Text goes through `escape_cell`."""
-    return escape_cell(value) if isinstance(value, str) else value
-
-
 def unescape_cell(text: str) -> str:
     """The cell's value as `escape_cell` got it: without one leading apostrophe."""
     return text.removeprefix("'")

@@ -12,6 +12,9 @@ from strategy.models import SubStrategy
 
 from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag, TaggedMeasure
 
+# The strategy was adopted in 2020: the first year a measure runs in, and of the reports.
+FIRST_YEAR = 2020
+
 SORTS = {
     "relevanz": "Relevanz",
     "code": "Code",
@@ -26,7 +29,7 @@ STATUS_ORDER = {status: position for position, status in enumerate(Status.values
 
 def _period_choices():
     this_year = timezone.localdate().year
-    return [("", "alle Jahre")] + [(str(y), str(y)) for y in range(2020, this_year + 6)]
+    return [("", "alle Jahre")] + [(str(y), str(y)) for y in range(FIRST_YEAR, this_year + 6)]
 
 
 class CatalogueForm(forms.Form):
@@ -200,19 +203,18 @@ def _flat(choices):
     return flat
 
 
-FIRST_REPORT_YEAR = 2020
 
 
 def quarter_ends(until: datetime.date) -> list[datetime.date]:
     """The last days of the quarters up to `until`, newest first, from the last day
     before 2020 (the start of the first report's span) on."""
     ends = []
-    for year in range(until.year, FIRST_REPORT_YEAR - 1, -1):
+    for year in range(until.year, FIRST_YEAR - 1, -1):
         for month, day in ((12, 31), (9, 30), (6, 30), (3, 31)):
             end = datetime.date(year, month, day)
             if end <= until:
                 ends.append(end)
-    start = datetime.date(FIRST_REPORT_YEAR - 1, 12, 31)
+    start = datetime.date(FIRST_YEAR - 1, 12, 31)
     return ends + [start] if start <= until else ends
 
 
@@ -247,7 +249,7 @@ class ReportForm(forms.Form):
         as_of = self.cleaned_data["stichtag"] or today
         if as_of > today:
             raise forms.ValidationError("Der Stichtag darf nicht in der Zukunft liegen.")
-        if as_of.year < FIRST_REPORT_YEAR:
+        if as_of.year < FIRST_YEAR:
             raise forms.ValidationError(
                 "Die Strategie gibt es seit 2020; bitte einen späteren Stichtag wählen."
             )

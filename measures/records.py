@@ -265,7 +265,7 @@ def for_records(measures: QuerySet | None = None) -> QuerySet:
     if measures is None:
         measures = Measure.objects.published().order_by("code")
     if "last_update_on" not in measures.query.annotations:
-        measures = measures.with_last_update()
+        measures = measures.listing()
     return measures.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
         "goals", "tags", "indicators", "milestones", "online_services"
     )

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
@@ -16,10 +14,10 @@ from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
 from . import charts, publications
-from .csv_io import spreadsheet_safe
 from .forms import CatalogueForm, ReportForm, quarter_ends
 from .models import FieldOfAction, Measure, StatusUpdate, Tag
 from .models.measures import published_measures
+from .records import catalogue_csv
 
 
 @require_safe
@@ -60,39 +58,10 @@ def measure_list(request):
     )
 
 
-CSV_COLUMNS = [
-    ("Code", lambda m: m.code),
-    ("Titel", lambda m: m.title),
-    ("Teilstrategie", lambda m: m.field_of_action.substrategy.name),
-    ("Handlungsfeld", lambda m: m.field_of_action.name),
-    ("Status", lambda m: m.get_status_display()),
-    ("Fortschritt (%)", lambda m: m.progress),
-    ("Priorität", lambda m: m.get_priority_display()),
-    ("Beginn", lambda m: m.start_date.isoformat() if m.start_date else ""),
-    ("Ende", lambda m: m.end_date.isoformat() if m.end_date else ""),
-    ("Federführung", lambda m: m.lead_unit.name),
-    ("Stand", lambda m: m.last_update.isoformat() if m.last_update else ""),
-    ("Schlagwörter", lambda m: ", ".join(t.name for t in m.tags.all())),
-    ("Kurzbeschreibung", lambda m: m.summary),
-    ("Beispielinhalt", lambda m: "ja" if m.is_example else "nein"),
-]
-
-
 @require_safe
 def measure_csv(request):
     form = CatalogueForm.for_request(request.GET)
-    measures = form.select(Measure.objects.visible_to(request.user)).prefetch_related("tags")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="iserlohn-digital-massnahmen-{day}.csv"'
-    )
-    response.write("\ufeff")  # lets spreadsheet programs recognise UTF-8
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow([name for name, _ in CSV_COLUMNS])
-    for measure in measures:
-        writer.writerow([spreadsheet_safe(value(measure)) for _, value in CSV_COLUMNS])
-    return response
+    return catalogue_csv(form.select(Measure.objects.visible_to(request.user)))
 
 
 @require_safe

@@ -11,9 +11,9 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import StringConstraints
 
-from measures.codes import MEASURE_CODE
-from measures.forms import CatalogueForm
-from measures.models import FieldOfAction, Measure, Milestone, StatusUpdate
+from measures.codes import MEASURE_CODE, TAG_SLUG
+from measures.forms import FIRST_YEAR, SORTS, CatalogueForm
+from measures.models import FieldOfAction, Measure, Milestone, Status, StatusUpdate
 from measures.records import MeasureRecord, for_records
 from strategy.codes import GOAL_CODE, SLUG, whole
 from strategy.models import Goal, Principle, SubStrategy
@@ -172,22 +172,28 @@ class MilestoneOut(Schema):
         return obj.measure.code
 
 
-Status = Literal["geplant", "vorbereitung", "umsetzung", "abgeschlossen", "zurueckgestellt",
-                 "entfallen"]  # fmt: skip
+
+
+SEARCH_MAX_LENGTH = CatalogueForm.base_fields["q"].max_length
 
 
 class MeasureFilters(Schema):
-    q: str | None = Field(None, max_length=200, description="Suchbegriff")
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH, description="Suchbegriff")
     teilstrategie: Slug | None = Field(None, description="Kurzname, z. B. smart-city")
     handlungsfeld: Slug | None = Field(None, description="Kurzname des Handlungsfelds")
-    status: Status | None = None
-    prioritaet: Literal["hoch", "mittel", "niedrig"] | None = None
+    status: Literal[tuple(Status.values)] | None = None
+    prioritaet: Literal[tuple(Measure.Priority.values)] | None = None
     einheit: Slug | None = Field(None, description="Kurzname der Organisationseinheit")
     schlagwort: str | None = Field(
-        None, max_length=100, pattern=r"^[-\w]+$", description="Kurzname des Schlagworts"
+        None, max_length=100, pattern=whole(TAG_SLUG), description="Kurzname des Schlagworts"
     )
-    zeitraum: int | None = Field(None, ge=2020, le=2040, description="läuft im Jahr")
-    sortierung: Literal["relevanz", "code", "status", "ende", "aktualisiert"] | None = None
+    zeitraum: int | None = Field(None, ge=FIRST_YEAR, le=2040, description="läuft im Jahr")
+    sortierung: Literal[tuple(SORTS)] | None = None
+
+
+# Every query parameter of the API, for the page cache (iserlohn_digital/pagecache.py).
+QUERY_PARAMETERS = frozenset(MeasureFilters.model_fields) | set(Pagination.Input.model_fields)
+QUERY_PARAMETERS |= {"measure"}  # of /updates and /milestones
 
 
 # Filters naming something that does not exist select nothing (an empty list), like a

@@ -159,7 +159,7 @@ def test_csv_download_holds_the_filtered_list(client, catalogue):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["Code"] for row in rows] == ["EG-1.1", "EG-1.2"]
     assert rows[0]["Federführung"] == "Bürgerservice"
-    assert rows[1]["Schlagwörter"] == "OZG, Papierlos"
+    assert rows[1]["Schlagwörter"] == "OZG; Papierlos"
 
 
 PARAMETERS = ["q", "teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
