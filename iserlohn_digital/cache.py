@@ -59,8 +59,9 @@ class SharedClientRedisCache(RedisCache):
             self._open_until = time.monotonic() + self.BREAKER_SECONDS
             logger.warning(
                 "Redis nicht erreichbar (%s); der Cache wird %s s lang übergangen.",
-                error, self.BREAKER_SECONDS,
-            )  # fmt: skip
+                error,
+                self.BREAKER_SECONDS,
+            )
             return fallback
 
     def get(self, key, default=None, version=None):

@@ -202,11 +202,28 @@ class MeasureAdminForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
-            "code", "field_of_action", "title", "summary", "description", "status",
-            "progress", "priority", "start_date", "end_date", "lead_unit", "partners",
-            "funding", "budget", "goals", "dependencies", "easy_language_summary",
-            "source", "source_url", "is_example", "is_published",
-        ]  # fmt: skip
+            "code",
+            "field_of_action",
+            "title",
+            "summary",
+            "description",
+            "status",
+            "progress",
+            "priority",
+            "start_date",
+            "end_date",
+            "lead_unit",
+            "partners",
+            "funding",
+            "budget",
+            "goals",
+            "dependencies",
+            "easy_language_summary",
+            "source",
+            "source_url",
+            "is_example",
+            "is_published",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

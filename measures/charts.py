@@ -80,7 +80,7 @@ def hbar_chart(rows, *, title, maximum=None, unit="", desc="") -> SafeString:
                 TEXT,
                 _number(value),
                 unit,
-            )  # fmt: skip
+            )
         )
     height = max(row_h * len(rows), row_h)
     return _svg(label_w + bar_w + 60, height, title, mark_safe("".join(parts)), desc)
@@ -108,7 +108,7 @@ def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> Saf
                 height,
                 GRID,
                 1.5 if q.month == 1 else 0.5,
-            )  # fmt: skip
+            )
         )
         if q.month == 1:
             parts.append(
@@ -117,7 +117,7 @@ def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> Saf
                     x(q) + 3,
                     TEXT,
                     q.year,
-                )  # fmt: skip
+                )
             )
     today = timezone.localdate()
     if first <= today <= last:
@@ -129,7 +129,7 @@ def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> Saf
                 x(today),
                 height,
                 TEXT,
-            )  # fmt: skip
+            )
         )
     for i, measure in enumerate(rows):
         y = 24 + i * row_h
@@ -150,7 +150,7 @@ def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> Saf
                 measure.get_status_display(),
                 quarter_label(measure.start_date),
                 quarter_label(measure.end_date),
-            )  # fmt: skip
+            )
         )
     return _svg(
         label_w + width + 10,
@@ -257,7 +257,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
             roof_h,
             roof_h,
             width / 2,
-        )  # fmt: skip
+        )
     ]
     for i, principle in enumerate(principles):
         # Two columns of Leitsätze under the ridge, inside the roof's wide lower part.
@@ -270,7 +270,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                 80 + (i // 2) * 18,
                 principle.number,
                 _shorten(principle.title, 40),
-            )  # fmt: skip
+            )
         )
     parts.append(
         format_html(
@@ -282,7 +282,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
             goals_h,
             roof_h + 13,
             TEXT,
-        )  # fmt: skip
+        )
     )
     for i, goal in enumerate(goals):
         parts.append(
@@ -292,7 +292,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                 TEXT,
                 goal.code,
                 _shorten(goal.title, 120),
-            )  # fmt: skip
+            )
         )
     for column, field in enumerate(fields):
         x = column * (pillar_w + gap)
@@ -312,7 +312,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                 top + 18,
                 TEXT,
                 field.code,
-            )  # fmt: skip
+            )
         )
         for line_no, line in enumerate(_wrap(field.name, pillar_w / 6.2)):
             parts.append(
@@ -322,7 +322,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                     top + 30 + 12 * line_no,
                     TEXT,
                     line,
-                )  # fmt: skip
+                )
             )
         if more[field.pk]:
             y = top + head_h + len(shown[field.pk]) * measure_h
@@ -333,7 +333,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                     y + 11,
                     TEXT,
                     more[field.pk],
-                )  # fmt: skip
+                )
             )
         for row, measure in enumerate(shown[field.pk]):
             y = top + head_h + row * measure_h
@@ -350,7 +350,7 @@ def architecture_svg(substrategy, principles, goals, fields) -> SafeString:
                     y + 11,
                     measure.code,
                     _shorten(measure.get_status_display(), 18),
-                )  # fmt: skip
+                )
             )
     parts.append(
         format_html('<rect x="0" y="{}" width="{}" height="8" fill="#00324f"/>', height - 8, width)

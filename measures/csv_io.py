@@ -271,9 +271,10 @@ def _apply_row(row, raw, lookups, author):
         return None
     if existing:
         row.changes = [
-            column for column, name in COLUMNS.items()
+            column
+            for column, name in COLUMNS.items()
             if name in values and getattr(existing, name) != values[name]
-        ]  # fmt: skip
+        ]
         if {g.pk for g in existing.goals.all()} != {g.pk for g in goals}:
             row.changes.append("ziele")
         if {t.name for t in existing.tags.all()} != set(tags):

@@ -56,8 +56,15 @@ class CatalogueForm(forms.Form):
 
     PAGE_SIZE = 20
 
-    FILTERS = ["teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
-               "schlagwort", "zeitraum"]  # fmt: skip
+    FILTERS = [
+        "teilstrategie",
+        "handlungsfeld",
+        "status",
+        "prioritaet",
+        "einheit",
+        "schlagwort",
+        "zeitraum",
+    ]
 
     def __init__(self, data, *, fields_of_action, units, tags, substrategies):
         super().__init__(data)
@@ -71,10 +78,16 @@ class CatalogueForm(forms.Form):
             (s.slug, s.name) for s in substrategies
         ]
         self.fields["handlungsfeld"].choices = [("", "alle")] + [
-            (s.name, [(f.slug, f"{f.code} {f.name}") for f in fields_of_action
-                      if f.substrategy_id == s.pk])
+            (
+                s.name,
+                [
+                    (f.slug, f"{f.code} {f.name}")
+                    for f in fields_of_action
+                    if f.substrategy_id == s.pk
+                ],
+            )
             for s in substrategies
-        ]  # fmt: skip
+        ]
         self.fields["einheit"].choices = [("", "alle")] + [(u.slug, u.name) for u in units]
         self.fields["schlagwort"].choices = [("", "alle")] + [(t.slug, t.name) for t in tags]
         self.fields["zeitraum"].choices = _period_choices()
@@ -201,8 +214,6 @@ def _flat(choices):
         else:
             flat[key] = label
     return flat
-
-
 
 
 def quarter_ends(until: datetime.date) -> list[datetime.date]:

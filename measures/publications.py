@@ -162,22 +162,28 @@ def _render_once(publication, context_factory, cache_key, stand, client, wait) -
     # A cache that is away holds no lock: then render, within the slots.
     if not cache.add(lock, 1, RENDER_LOCK_SECONDS) and cache.get(lock) is not None:
         raise RenderRefused(
-            503, 10, "Dieses Dokument wird gerade erstellt. Bitte versuchen Sie es in "
+            503,
+            10,
+            "Dieses Dokument wird gerade erstellt. Bitte versuchen Sie es in "
             "einigen Sekunden noch einmal.",
-        )  # fmt: skip
+        )
     try:
         if client is not None:
             verdict = ratelimit.hit(
-                "pdf", client, limit=settings.PDF_RENDERS_PER_CLIENT,
+                "pdf",
+                client,
+                limit=settings.PDF_RENDERS_PER_CLIENT,
                 window=settings.PDF_RENDER_WINDOW,
-            )  # fmt: skip
+            )
             if not verdict.allowed:
                 raise RenderRefused(
-                    429, verdict.retry_after, "Von Ihrem Anschluss wurden in kurzer Zeit viele "
+                    429,
+                    verdict.retry_after,
+                    "Von Ihrem Anschluss wurden in kurzer Zeit viele "
                     "neue Dokumente angefordert. Bitte versuchen Sie es später noch einmal; "
                     "die Kurzbroschüre und die übrigen Dokumente der Downloads-Seite stehen "
                     "meist sofort bereit.",
-                )  # fmt: skip
+                )
         context = _full_context(publication, context_factory(), stand)
         try:
             content = render_pdf(publication.template, context, wait=wait)
@@ -228,23 +234,26 @@ def download_items(today: datetime.date, since: datetime.date) -> list[dict]:
 
 
 def _published_measures():
-    return (
-        Measure.objects.published()
-        .select_related("field_of_action__substrategy", "lead_unit")
-        .with_last_update()
-        .order_by("code")
-    )
+    return Measure.objects.published().listing().order_by("code")
 
 
 def _substrategies(measures):
     """Teilstrategien with goals and Handlungsfelder, each field with its measures."""
     goals = Goal.objects.published()
     return SubStrategy.objects.prefetch_related(
-        Prefetch("goals", goals.overarching().prefetch_related(
-            Prefetch("children", goals), "principles"), to_attr="overarching_goals"),
-        Prefetch("fields_of_action", FieldOfAction.objects.published().prefetch_related(
-            Prefetch("measures", measures), "goals"), to_attr="published_fields"),
-    )  # fmt: skip
+        Prefetch(
+            "goals",
+            goals.overarching().prefetch_related(Prefetch("children", goals), "principles"),
+            to_attr="overarching_goals",
+        ),
+        Prefetch(
+            "fields_of_action",
+            FieldOfAction.objects.published().prefetch_related(
+                Prefetch("measures", measures), "goals"
+            ),
+            to_attr="published_fields",
+        ),
+    )
 
 
 def _status_summary(measures):
@@ -280,11 +289,17 @@ def brochure_context():
 
 def strategy_context():
     measures = _published_measures().prefetch_related(
-        "goals", "tags", "updates", "milestones", "indicators", "online_services",
+        "goals",
+        "tags",
+        "updates",
+        "milestones",
+        "indicators",
+        "online_services",
         Prefetch("dependencies", Measure.objects.published()),
-    )  # fmt: skip
-    principles = list(Principle.objects.prefetch_related(
-        Prefetch("goals", Goal.objects.published())))  # fmt: skip
+    )
+    principles = list(
+        Principle.objects.prefetch_related(Prefetch("goals", Goal.objects.published()))
+    )
     all_measures = list(_published_measures().prefetch_related("tags"))
     rows, chart = _status_summary(all_measures)
     index = defaultdict(list)
@@ -357,10 +372,15 @@ def measure_sheet_measures():
         Measure.objects.published()
         .select_related("field_of_action__substrategy", "lead_unit")
         .prefetch_related(
-            "goals", "tags", "updates", "milestones", "indicators", "online_services",
+            "goals",
+            "tags",
+            "updates",
+            "milestones",
+            "indicators",
+            "online_services",
             Prefetch("dependencies", Measure.objects.published()),
         )
-    )  # fmt: skip
+    )
 
 
 def measure_sheet_options(measure) -> dict:

@@ -70,8 +70,9 @@ class Record(Schema):
         for name, info in cls.model_fields.items():
             nested = _nested(info.annotation)
             parts = tuple(nested.columns()) if nested else ()
-            columns.append(Column(name, info.serialization_alias, info.title,
-                                  info.description, parts))  # fmt: skip
+            columns.append(
+                Column(name, info.serialization_alias, info.title, info.description, parts)
+            )
         return columns
 
 
@@ -125,9 +126,12 @@ class OnlineServiceRecord(Record):
 
     name: str = _field("name", "Verwaltungsleistung", "Name der Verwaltungsleistung")
     maturity: int = _field(
-        "reifegrad", "Reifegrad", "Reifegrad nach OZG, 0 (nicht online) bis 4 (Once Only)",
-        ge=0, le=4,
-    )  # fmt: skip
+        "reifegrad",
+        "Reifegrad",
+        "Reifegrad nach OZG, 0 (nicht online) bis 4 (Once Only)",
+        ge=0,
+        le=4,
+    )
     maturity_label: str = _field(
         "reifegrad_bezeichnung", "Reifegrad (Bezeichnung)", "Reifegrad in Worten"
     )
@@ -171,14 +175,16 @@ class MeasureRecord(Record):
     )
     summary: str = _field("kurzbeschreibung", "Kurzbeschreibung", "Kurzbeschreibung")
     status: str = _field(
-        "status_wert", "Status (Wert)", "Status als Wert, wie ihn Filter und API verwenden, "
-        "z. B. „umsetzung“",
-    )  # fmt: skip
+        "status_wert",
+        "Status (Wert)",
+        "Status als Wert, wie ihn Filter und API verwenden, z. B. „umsetzung“",
+    )
     priority: str = _field("prioritaet_wert", "Priorität (Wert)", "Priorität als Wert")
     substrategy: str = _field(
-        "teilstrategie_kurzname", "Teilstrategie (Kurzname)", "Kurzname der Teilstrategie, "
-        "z. B. „smart-city“",
-    )  # fmt: skip
+        "teilstrategie_kurzname",
+        "Teilstrategie (Kurzname)",
+        "Kurzname der Teilstrategie, z. B. „smart-city“",
+    )
     field_of_action: str = _field(
         "handlungsfeld_kurzname", "Handlungsfeld (Kurzname)", "Kurzname des Handlungsfelds"
     )
@@ -193,9 +199,10 @@ class MeasureRecord(Record):
         "meilensteine", "Meilensteine", "Meilensteine nach Termin"
     )
     online_services: list[OnlineServiceRecord] = _field(
-        "online_dienste", "Online-Dienste", "Verwaltungsleistungen, die die Maßnahme online "
-        "bringt, mit Reifegrad",
-    )  # fmt: skip
+        "online_dienste",
+        "Online-Dienste",
+        "Verwaltungsleistungen, die die Maßnahme online bringt, mit Reifegrad",
+    )
 
     @staticmethod
     def resolve_substrategy_name(obj):

@@ -177,9 +177,14 @@ def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=
     client = None if sees_drafts(request.user) else client_ip(request)
     try:
         rendered = publications.get_pdf(
-            publication, context_factory, key=key, suffix=suffix, day=day, version=version,
+            publication,
+            context_factory,
+            key=key,
+            suffix=suffix,
+            day=day,
+            version=version,
             client=client,
-        )  # fmt: skip
+        )
     except publications.RenderRefused as refused:
         return _try_again_later(request, refused.status, refused.retry_after, refused.message)
     return _pdf_response(rendered)

@@ -172,8 +172,6 @@ class MilestoneOut(Schema):
         return obj.measure.code
 
 
-
-
 SEARCH_MAX_LENGTH = CatalogueForm.base_fields["q"].max_length
 
 

@@ -25,8 +25,13 @@ def _url(name):
 
 def catalogue() -> Graph:
     graph = Graph()
-    for prefix, namespace in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF),
-                              ("vcard", VCARD), ("dcatde", DCATDE)]:  # fmt: skip
+    for prefix, namespace in [
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("vcard", VCARD),
+        ("dcatde", DCATDE),
+    ]:
         graph.bind(prefix, namespace)
     modified = Literal(
         timezone.localtime(ContentVersion.current().changed_at).isoformat(), datatype=XSD.dateTime
@@ -42,9 +47,17 @@ def catalogue() -> Graph:
     catalog = _url("opendata:dcat-ttl")
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.title, Literal("Iserlohn digital – offene Daten", lang="de")))
-    graph.add((catalog, DCTERMS.description, Literal(
-        "Daten der Digitalisierungsstrategie der Stadt Iserlohn und ihres Umsetzungsstands.",
-        lang="de")))  # fmt: skip
+    graph.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Daten der Digitalisierungsstrategie der Stadt Iserlohn "
+                "und ihres Umsetzungsstands.",
+                lang="de",
+            ),
+        )
+    )
     graph.add((catalog, DCTERMS.publisher, publisher))
     graph.add((catalog, FOAF.homepage, _url("opendata:index")))
     graph.add(
@@ -66,16 +79,29 @@ def catalogue() -> Graph:
             Literal("Maßnahmen der Digitalisierungsstrategie Iserlohn", lang="de"),
         )
     )
-    graph.add((dataset, DCTERMS.description, Literal(
-        "Alle veröffentlichten Maßnahmen mit Teilstrategie, Handlungsfeld, Zielen, Status, "
-        "Fortschritt, Priorität, Zeitraum, Federführung, Schlagwörtern und letzter "
-        "Statusmeldung.", lang="de")))  # fmt: skip
+    graph.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Alle veröffentlichten Maßnahmen mit Teilstrategie, Handlungsfeld, Zielen, Status, "
+                "Fortschritt, Priorität, Zeitraum, Federführung, Schlagwörtern und letzter "
+                "Statusmeldung.",
+                lang="de",
+            ),
+        )
+    )
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCAT.contactPoint, contact))
     graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
     graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
-    graph.add((dataset, DCATDE.politicalGeocodingLevelURI,
-               URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality")))  # fmt: skip
+    graph.add(
+        (
+            dataset,
+            DCATDE.politicalGeocodingLevelURI,
+            URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality"),
+        )
+    )
     graph.add(
         (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
     )
@@ -97,8 +123,13 @@ def catalogue() -> Graph:
         graph.add((distribution, DCAT.accessURL, _url(name)))
         graph.add((distribution, DCAT.downloadURL, _url(name)))
         graph.add((distribution, DCAT.mediaType, URIRef(IANA + media_type)))
-        graph.add((distribution, DCTERMS["format"], URIRef(
-            f"http://publications.europa.eu/resource/authority/file-type/{fmt}")))  # fmt: skip
+        graph.add(
+            (
+                distribution,
+                DCTERMS["format"],
+                URIRef(f"http://publications.europa.eu/resource/authority/file-type/{fmt}"),
+            )
+        )
         graph.add((distribution, DCTERMS.license, LICENCE))
         graph.add((distribution, DCATDE.licenseAttributionByText, Literal("Stadt Iserlohn")))
         graph.add((distribution, DCTERMS.modified, modified))

@@ -109,9 +109,11 @@ def verdict(seed: dict, large: dict) -> list[str]:
         state = "erreicht" if growth <= GROWTH else "verfehlt"
         lines.append(f"{state}: {name} ungecacht {growth:.1f}× so lange wie mit Seed-Daten")
     errors = sum(
-        data[name][mode]["errors"] for data in (seed, large) for name, _ in PAGES
+        data[name][mode]["errors"]
+        for data in (seed, large)
+        for name, _ in PAGES
         for mode in ("cached", "uncached")
-    )  # fmt: skip
+    )
     lines.append(f"Fehler (Verbindung, Zeitüberschreitung, Status ≥ 400): {errors}")
     return lines
 

@@ -81,23 +81,44 @@ def check(env: dict[str, str]) -> None:
     print("\n== Zwei App-Server, eine Datenbank, ein Redis", flush=True)
     password = secrets.token_urlsafe(16)
     subprocess.run(
-        [harness.PYTHON, "manage.py", "createsuperuser", "--noinput", "--username", "bench",
-         "--email", "bench@example.org"],
-        cwd=harness.ROOT, env=dict(env, DJANGO_SUPERUSER_PASSWORD=password), check=True,
-    )  # fmt: skip
+        [
+            harness.PYTHON,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "bench",
+            "--email",
+            "bench@example.org",
+        ],
+        cwd=harness.ROOT,
+        env=dict(env, DJANGO_SUPERUSER_PASSWORD=password),
+        check=True,
+    )
     enrolled = subprocess.run(
         [harness.PYTHON, "manage.py", "enrol_totp", "bench"],
-        cwd=harness.ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        cwd=harness.ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     secret = re.search(r"secret=([A-Z2-7]+)", enrolled).group(1)
 
     with harness.gunicorn(env, PORT_A), harness.gunicorn(env, PORT_B):
         editor = Browser(PORT_A)
         token = editor.csrf_token("/admin/login/")
-        code, _, _ = editor.request("POST", "/admin/login/?next=/admin/", {
-            "csrfmiddlewaretoken": token, "username": "bench", "password": password,
-            "otp_token": totp(secret), "next": "/admin/",
-        })  # fmt: skip
+        code, _, _ = editor.request(
+            "POST",
+            "/admin/login/?next=/admin/",
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "bench",
+                "password": password,
+                "otp_token": totp(secret),
+                "next": "/admin/",
+            },
+        )
         if code != 302:
             harness.fail(f"Anmeldung am Admin von Server A misslungen (Status {code}).")
         _, _, changelist = editor.request("GET", "/admin/measures/measure/?o=1")
@@ -110,10 +131,16 @@ def check(env: dict[str, str]) -> None:
 
         def act(action: str) -> None:
             token = editor.csrf_token("/admin/measures/measure/")
-            code, _, _ = editor.request("POST", "/admin/measures/measure/", {
-                "csrfmiddlewaretoken": token, "action": action, "_selected_action": pk,
-                "index": "0",
-            })  # fmt: skip
+            code, _, _ = editor.request(
+                "POST",
+                "/admin/measures/measure/",
+                {
+                    "csrfmiddlewaretoken": token,
+                    "action": action,
+                    "_selected_action": pk,
+                    "index": "0",
+                },
+            )
             if code != 302:
                 harness.fail(f"Aktion {action} auf Server A misslungen (Status {code}).")
 
@@ -122,8 +149,10 @@ def check(env: dict[str, str]) -> None:
         act("publish")
         back = status(PORT_B, path)
     ok = before == [200, 200] and withdrawn == 404 and back == 200
-    print(f"Seite {path} auf Server B: vorher {before[-1]}, nach dem Zurückziehen über A "
-          f"{withdrawn}, nach erneutem Veröffentlichen über A {back}")  # fmt: skip
+    print(
+        f"Seite {path} auf Server B: vorher {before[-1]}, nach dem Zurückziehen über A "
+        f"{withdrawn}, nach erneutem Veröffentlichen über A {back}"
+    )
     print("Änderung über Server A sofort auf Server B sichtbar: " + ("ja" if ok else "NEIN"))
     if not ok:
         harness.fail("Server B zeigte den alten Stand.")

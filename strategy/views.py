@@ -99,23 +99,31 @@ def report_barrier(request):
         elif form.is_spam():
             return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
         else:
-            verdict = hit("barriere-melden", client_ip(request), limit=REPORTS_PER_HOUR,
-                          window=REPORTS_WINDOW)  # fmt: skip
+            verdict = hit(
+                "barriere-melden", client_ip(request), limit=REPORTS_PER_HOUR, window=REPORTS_WINDOW
+            )
             if verdict.allowed:
                 report = form.save()
                 _mail_report(request, report)
                 return redirect(reverse("strategy:barriere-melden") + "?gesendet=1")
-            form.add_error(None, "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere "
-                                 "Meldungen. Bitte versuchen Sie es später noch einmal oder "
-                                 "schreiben Sie an digitalisierung@iserlohn.de.")  # fmt: skip
+            form.add_error(
+                None,
+                "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere "
+                "Meldungen. Bitte versuchen Sie es später noch einmal oder "
+                "schreiben Sie an digitalisierung@iserlohn.de.",
+            )
             status, retry_after = 429, verdict.retry_after
     response = render(
         request,
         "pages/barriere-melden.html",
-        {"title": INFO_PAGES["barriere-melden"], "content": content, "form": form,
-         "sent": request.GET.get("gesendet") == "1"},
+        {
+            "title": INFO_PAGES["barriere-melden"],
+            "content": content,
+            "form": form,
+            "sent": request.GET.get("gesendet") == "1",
+        },
         status=status,
-    )  # fmt: skip
+    )
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response

@@ -47,8 +47,10 @@ class Command(BaseCommand):
         for name in TARGETS:
             result = subprocess.run(
                 [sys.executable, "manage.py", "bench_publications", "--single", name],
-                capture_output=True, text=True, check=True,
-            )  # fmt: skip
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             data = json.loads(result.stdout.strip().splitlines()[-1])
             self.stdout.write(
                 f"{name:<28}{data['cold_s']:>14.2f} s{data['cached_ms']:>12.1f} ms"

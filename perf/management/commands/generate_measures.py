@@ -21,17 +21,48 @@ from measures.search import update_search_index
 from strategy.models import ContentVersion
 
 SUBJECTS = [
-    "Verwaltungsportal", "Schulnetz", "Sensornetz", "Bürgerbeteiligung", "Datenplattform",
-    "Ratsinformationssystem", "Parkleitsystem", "Energiemonitoring", "Terminvergabe",
-    "E-Akte", "Bibliothek", "Feuerwehr", "Straßenbeleuchtung", "Abfallwirtschaft",
-    "Wirtschaftsförderung", "Stadtarchiv", "Kita-Anmeldung", "Friedhofsverwaltung",
-]  # fmt: skip
+    "Verwaltungsportal",
+    "Schulnetz",
+    "Sensornetz",
+    "Bürgerbeteiligung",
+    "Datenplattform",
+    "Ratsinformationssystem",
+    "Parkleitsystem",
+    "Energiemonitoring",
+    "Terminvergabe",
+    "E-Akte",
+    "Bibliothek",
+    "Feuerwehr",
+    "Straßenbeleuchtung",
+    "Abfallwirtschaft",
+    "Wirtschaftsförderung",
+    "Stadtarchiv",
+    "Kita-Anmeldung",
+    "Friedhofsverwaltung",
+]
 ACTIONS = [
-    "digitalisieren", "einführen", "ausbauen", "vernetzen", "modernisieren",
-    "barrierefrei gestalten", "auswerten", "erproben", "zusammenführen",
-]  # fmt: skip
-TAGS = ["Open Data", "OZG", "Klimaschutz", "Schule", "Mobilität", "Beteiligung",
-        "Förderprojekt", "IT-Sicherheit", "Prozesse", "Sensorik"]  # fmt: skip
+    "digitalisieren",
+    "einführen",
+    "ausbauen",
+    "vernetzen",
+    "modernisieren",
+    "barrierefrei gestalten",
+    "auswerten",
+    "erproben",
+    "zusammenführen",
+]
+TAGS = [
+    "Open Data",
+    "OZG",
+    "Klimaschutz",
+    "Schule",
+    "Mobilität",
+    "Beteiligung",
+    "Förderprojekt",
+    "IT-Sicherheit",
+    "Prozesse",
+    "Sensorik",
+]
 
 
 class Command(BaseCommand):
@@ -77,18 +108,25 @@ class Command(BaseCommand):
             end = datetime.date(start.year + rng.randint(1, 3), start.month, 1)
             measures.append(
                 Measure(
-                    code=code, field_of_action=field, lead_unit=rng.choice(units),
+                    code=code,
+                    field_of_action=field,
+                    lead_unit=rng.choice(units),
                     title=f"{subject} {action}",
                     summary=f"Die Stadt will {subject} {action}: ein Beispiel für Lasttests.",
                     description=f"Beispielmaßnahme zum Thema {subject}. Ziel ist es, "
                     f"{subject} zu {action.split()[-1]}, damit Verwaltung und Bürgerschaft "
                     "profitieren.",
-                    status=status, progress=progress,
+                    status=status,
+                    progress=progress,
                     priority=rng.choice(Measure.Priority.values),
-                    start_date=start, end_date=end, is_published=True, is_example=True,
-                    created_at=now, updated_at=now,
+                    start_date=start,
+                    end_date=end,
+                    is_published=True,
+                    is_example=True,
+                    created_at=now,
+                    updated_at=now,
                 )
-            )  # fmt: skip
+            )
         Measure.objects.bulk_create(measures, batch_size=1000)
         goal_links, tag_links, updates, milestones, indicators = [], [], [], [], []
         GoalLink = Measure.goals.through
@@ -98,25 +136,51 @@ class Command(BaseCommand):
             for tag in rng.sample(tags, 2):
                 tag_links.append(TaggedMeasure(content_object=measure, tag=tag))
             first = measure.start_date
-            updates.append(StatusUpdate(
-                measure=measure, date=first, status=Status.PREPARING, progress=0,
-                note="Beispiel: Vorbereitung begonnen.", recorded_at=now,
-            ))  # fmt: skip
-            updates.append(StatusUpdate(
-                measure=measure, date=min(first + datetime.timedelta(days=200),
-                                          timezone.localdate()),
-                status=measure.status, progress=measure.progress,
-                note="Beispiel: aktueller Stand.", recorded_at=now + datetime.timedelta(seconds=1),
-            ))  # fmt: skip
-            milestones.append(Milestone(measure=measure, title="Konzept fertig",
-                                        due_date=first + datetime.timedelta(days=120)))  # fmt: skip
-            indicators.append(Indicator(
-                measure=measure, name="Nutzung", unit="%", baseline=0, target=80,
-                current=rng.randint(0, 80), as_of=timezone.localdate(),
-            ))  # fmt: skip
-        for model, rows in [(GoalLink, goal_links), (TaggedMeasure, tag_links),
-                            (StatusUpdate, updates), (Milestone, milestones),
-                            (Indicator, indicators)]:  # fmt: skip
+            updates.append(
+                StatusUpdate(
+                    measure=measure,
+                    date=first,
+                    status=Status.PREPARING,
+                    progress=0,
+                    note="Beispiel: Vorbereitung begonnen.",
+                    recorded_at=now,
+                )
+            )
+            updates.append(
+                StatusUpdate(
+                    measure=measure,
+                    date=min(first + datetime.timedelta(days=200), timezone.localdate()),
+                    status=measure.status,
+                    progress=measure.progress,
+                    note="Beispiel: aktueller Stand.",
+                    recorded_at=now + datetime.timedelta(seconds=1),
+                )
+            )
+            milestones.append(
+                Milestone(
+                    measure=measure,
+                    title="Konzept fertig",
+                    due_date=first + datetime.timedelta(days=120),
+                )
+            )
+            indicators.append(
+                Indicator(
+                    measure=measure,
+                    name="Nutzung",
+                    unit="%",
+                    baseline=0,
+                    target=80,
+                    current=rng.randint(0, 80),
+                    as_of=timezone.localdate(),
+                )
+            )
+        for model, rows in [
+            (GoalLink, goal_links),
+            (TaggedMeasure, tag_links),
+            (StatusUpdate, updates),
+            (Milestone, milestones),
+            (Indicator, indicators),
+        ]:
             model.objects.bulk_create(rows, batch_size=2000)
         # bulk_create sends no signals: the search index and the content version by hand.
         update_search_index([measure.pk for measure in measures])
