@@ -16,6 +16,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Iserlohn digital"
 
     def ready(self):
-        from iserlohn_digital.pdf import patch_pydyf
+        from django.db.backends.signals import connection_created
+
+        from . import checks  # noqa: F401 – registers the deployment checks
+        from .db import set_statement_timeout
+        from .pdf import patch_pydyf
 
         patch_pydyf()
+        connection_created.connect(set_statement_timeout, dispatch_uid="statement-timeout")

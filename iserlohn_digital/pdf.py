@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -54,11 +53,6 @@ def _static_file(name: str) -> Path:
     if not found:
         raise FileNotFoundError(name)
     return Path(found)
-
-
-def static_url(name: str) -> str:
-    """The URL of a static file as the PDF templates reference it."""
-    return staticfiles_storage.url(name)
 
 
 # The only pydyf release `patch_pydyf` was written for and tested against

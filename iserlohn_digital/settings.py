@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
-    # Applies and guards the patch of pydyf (README: Patched third-party behaviour).
+    # The project package: deployment checks, database session settings, the guarded
+    # pydyf patch (README: Patched third-party behaviour).
     "iserlohn_digital.apps.PortalConfig",
     "strategy",
     "measures",

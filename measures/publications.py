@@ -59,7 +59,6 @@ MEASURE_SHEET = Publication(
 LIST = Publication(
     "massnahmenliste", "Maßnahmenliste", "Die gefilterte Liste des Katalogs.", "pdf/liste.html"
 )
-PUBLICATIONS = [BROCHURE, STRATEGY, REPORT]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 
 
 class StrategyConfig(AppConfig):
@@ -7,10 +6,6 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategie"
 
     def ready(self):
-        from iserlohn_digital import checks  # noqa: F401 – registers the deployment checks
-        from iserlohn_digital.db import set_statement_timeout
-
         from . import signals
 
-        signals.connect()
-        connection_created.connect(set_statement_timeout, dispatch_uid="statement-timeout")
+        signals.track_content(self, not_content={"contentversion", "barrierreport", "ratelimit"})

@@ -1,16 +1,9 @@
-"""Every write to content bumps the content version, so cached pages and PDFs renew."""
+"""Every write to content bumps the content version, so cached pages and PDFs renew.
 
-from django.apps import apps
+Each app with content calls `track_content` from its `ready()`, naming the models of it
+the public never sees (no page changes with them)."""
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
-
-CONTENT_APPS = ("strategy", "measures")
-# What these apps also keep that the public never sees: no page changes with it.
-NOT_CONTENT = {
-    "strategy.contentversion",
-    "strategy.barrierreport",
-    "strategy.ratelimit",
-    "measures.pendingimport",
-}
 
 
 def _bump(sender, action=None, **kwargs):
@@ -22,18 +15,18 @@ def _bump(sender, action=None, **kwargs):
     ContentVersion.bump()
 
 
-def connect():
-    for app_label in CONTENT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._meta.label_lower in NOT_CONTENT or model._meta.model_name.startswith(
-                "historical"
-            ):
-                continue
-            post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
-            post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-del-{model._meta.label}")
-            for field in model._meta.many_to_many:
-                m2m_changed.connect(
-                    _bump,
-                    sender=field.remote_field.through,
-                    dispatch_uid=f"bump-m2m-{field.remote_field.through._meta.label}",
-                )
+def track_content(app_config, *, not_content=()):
+    """Bumps the content version on every save, delete and many-to-many change of the
+    app's models but those named in `not_content` (model names) and the histories."""
+    for model in app_config.get_models():
+        name = model._meta.model_name
+        if name in not_content or name.startswith("historical"):
+            continue
+        label = model._meta.label
+        post_save.connect(_bump, sender=model, dispatch_uid=f"bump-save-{label}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-del-{label}")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _bump, sender=through, dispatch_uid=f"bump-m2m-{through._meta.label}"
+            )
