@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {
     "SECRET_KEY": "ein-langer-zufaelliger-schluessel-" + "x" * 40,
     "ALLOWED_HOSTS": "digitalisierung.example",
