@@ -1,4 +1,6 @@
 import os
+import socket
+import threading
 
 import pytest
 from django.conf import settings
@@ -116,3 +118,34 @@ def run_django(script: str, database_url: str, **variables) -> str:
         check=True,
     )  # fmt: skip
     return result.stdout
+
+
+class SilentServer:
+    """Accepts TCP connections and never says a word (a hung database or Redis)."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                accepted, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(accepted)
+
+    def close(self):
+        self.listener.close()
+        for accepted in self.accepted:
+            accepted.close()
+
+
+@pytest.fixture
+def silent_server():
+    server = SilentServer()
+    yield server
+    server.close()

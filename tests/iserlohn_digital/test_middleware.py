@@ -1,17 +1,15 @@
-"""Security headers on every answer; readiness; 503 instead of 500 without a database."""
+"""Security headers on every answer; health and readiness answered before anything else,
+the latter 503 (as the pages) without a database."""
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.conftest import run_django
-
-pytestmark = pytest.mark.django_db
-
 PATHS = ["/", "/massnahmen/", "/umsetzungsstand/", "/daten/", "/api/v1/principles",
          "/admin/login/", "/barriere-melden/", "/gibt-es-nicht/"]  # fmt: skip
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("path", PATHS)
 def test_every_answer_carries_the_security_headers(client, path):
     response = client.get(path)
@@ -29,15 +27,18 @@ def test_every_answer_carries_the_security_headers(client, path):
     assert "camera=()" in response["Permissions-Policy"]
 
 
+@pytest.mark.django_db
 def test_hsts_for_a_year_over_https(client):
     response = client.get("/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+@pytest.mark.django_db
 def test_readyz_answers_when_the_database_does(client):
     assert client.get("/readyz", HTTP_HOST="10.0.0.7").status_code == 200
 
 
+@pytest.mark.django_db
 def test_readyz_and_pages_answer_503_when_the_database_is_down(monkeypatch):
     from django.db.utils import OperationalError
 
@@ -56,64 +57,8 @@ def test_readyz_and_pages_answer_503_when_the_database_is_down(monkeypatch):
     assert client.get("/readyz").status_code == 200
 
 
-def test_server_error_handler_keeps_500_for_other_errors(rf):
-    from iserlohn_digital.views import server_error
-
-    try:
-        raise RuntimeError("kaputt")
-    except RuntimeError:
-        response = server_error(rf.get("/"))
-    assert response.status_code == 500
-    assert "Ein Fehler ist aufgetreten" in response.content.decode()
-
-
-CLOSED_PORT_SCRIPT = """
-import django, os
-django.setup()
-from django.test import Client
-client = Client(raise_request_exception=False)
-for path in ("/", "/massnahmen/", "/readyz", "/healthz"):
-    response = client.get(path, HTTP_HOST="localhost")
-    print(path, response.status_code, response.get("Retry-After"))
-"""
-
-
-def test_pointed_at_a_closed_port_pages_answer_503_and_health_stays_up():
-    output = run_django(CLOSED_PORT_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
-    lines = dict(line.split(" ", 1) for line in output.strip().splitlines())
-    assert lines["/"] == "503 30"
-    assert lines["/massnahmen/"] == "503 30"
-    assert lines["/readyz"] == "503 None"
-    assert lines["/healthz"] == "200 None"
-
-
-def test_every_answer_has_a_request_id_that_the_500_page_shows(client, rf):
-    from iserlohn_digital.views import server_error
-
-    response = client.get("/")
-    assert len(response["X-Request-ID"]) == 32
-    assert client.get("/", HTTP_X_REQUEST_ID="abc123")["X-Request-ID"] == "abc123"
-    assert client.get("/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"] != "<script>"
-    request = rf.get("/")
-    request.id = "f00dcafe"
-    try:
-        raise RuntimeError("kaputt")
-    except RuntimeError:
-        page = server_error(request).content.decode()
-    assert "f00dcafe" in page
-
-
-def test_logs_are_json_lines_with_the_request_id(client, caplog):
-    import json
-    import logging
-
-    from iserlohn_digital.logs import JsonFormatter, RequestIdFilter
-
-    with caplog.at_level(logging.INFO, logger="iserlohn_digital.requests"):
-        response = client.get("/impressum/")
-    record = next(r for r in caplog.records if r.name == "iserlohn_digital.requests")
-    RequestIdFilter().filter(record)
-    line = json.loads(JsonFormatter().format(record))
-    assert line["path"] == "/impressum/"
-    assert line["status"] == 200
-    assert line["request_id"] == response["X-Request-ID"]
+def test_healthz_answers_without_database_or_allowed_host(client):
+    # Without the django_db mark any query would raise: the answer needs no database.
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"

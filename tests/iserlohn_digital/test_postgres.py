@@ -1,47 +1,11 @@
-"""A database or Redis that accepts connections but never answers (hung, not refused)
-ties up no thread for long: pages answer 503, health checks keep answering, the cache is
-passed over."""
+"""A database that accepts connections but never answers (hung, not refused) ties up no
+thread for long: pages answer 503, health checks keep answering."""
 
-import logging
 import os
-import socket
-import threading
 
 import pytest
 
 from tests.conftest import run_django
-
-
-class SilentServer:
-    """Accepts TCP connections and never says a word."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.accepted = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            self.accepted.append(connection)
-
-    def close(self):
-        self.listener.close()
-        for connection in self.accepted:
-            connection.close()
-
-
-@pytest.fixture
-def silent_server():
-    server = SilentServer()
-    yield server
-    server.close()
-
 
 HUNG_DATABASE_SCRIPT = """
 import django
@@ -66,27 +30,6 @@ def test_with_a_hung_database_pages_answer_503_and_health_stays_up(silent_server
     assert lines["/api/v1/principles"].startswith("503 30 application/json")
     assert lines["/healthz"].startswith("200 None")
     assert silent_server.accepted, "the database was never asked"
-
-
-def test_a_hung_redis_is_passed_over_after_one_timeout_and_logged_once(silent_server, caplog):
-    from iserlohn_digital.cache import SharedClientRedisCache
-
-    cache = SharedClientRedisCache(
-        f"redis://127.0.0.1:{silent_server.port}/0",
-        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
-    )
-    with caplog.at_level(logging.WARNING, logger="iserlohn_digital.cache"):
-        assert cache.get("seite") is None
-        asked = len(silent_server.accepted)
-        assert asked == 1
-        for _ in range(20):
-            assert cache.get("seite", "fehlt") == "fehlt"
-            cache.set("seite", b"inhalt")
-            assert cache.add("sperre", 1) is False
-        assert len(silent_server.accepted) == asked  # the breaker kept the calls away
-    warnings = [r for r in caplog.records if r.name == "iserlohn_digital.cache"]
-    assert len(warnings) == 1
-    assert warnings[0].exc_info is None
 
 
 @pytest.mark.postgres

@@ -1,5 +1,6 @@
-"""Without a database the API answers 503 in JSON with Retry-After; only lost connections
-count as an outage, other database errors stay a 500 (HTML for pages, JSON for the API)."""
+"""The error handler: without a database pages and the API answer 503 (the API in JSON)
+with Retry-After; only lost connections count as an outage, other errors stay a 500 (HTML
+for pages, JSON for the API)."""
 
 import json
 
@@ -122,7 +123,18 @@ def test_api_answers_500_in_json_for_any_other_error(rf):
     assert json.loads(response.content) == {"detail": "Interner Fehler", "request_id": "f00dcafe"}
 
 
-CLOSED_PORT_SCRIPT = """
+def test_server_error_handler_keeps_500_for_other_errors(rf):
+    from iserlohn_digital.views import server_error
+
+    try:
+        raise RuntimeError("kaputt")
+    except RuntimeError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Ein Fehler ist aufgetreten" in response.content.decode()
+
+
+CLOSED_PORT_API_SCRIPT = """
 import django, json
 django.setup()
 from django.test import Client
@@ -137,7 +149,7 @@ for path in ("/api/v1/measures", "/api/v1/principles", "/massnahmen/"):
 
 
 def test_pointed_at_a_closed_port_the_api_answers_503_in_json():
-    output = run_django(CLOSED_PORT_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
+    output = run_django(CLOSED_PORT_API_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
     answers = {path: rest for path, *rest in map(json.loads, output.strip().splitlines())}
     for path in ("/api/v1/measures", "/api/v1/principles"):
         status, retry_after, content_type, body = answers[path]
@@ -147,3 +159,23 @@ def test_pointed_at_a_closed_port_the_api_answers_503_in_json():
     status, retry_after, content_type, _ = answers["/massnahmen/"]
     assert (status, retry_after) == (503, "30")
     assert content_type.startswith("text/html")
+
+
+CLOSED_PORT_PAGES_SCRIPT = """
+import django, os
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+for path in ("/", "/massnahmen/", "/readyz", "/healthz"):
+    response = client.get(path, HTTP_HOST="localhost")
+    print(path, response.status_code, response.get("Retry-After"))
+"""
+
+
+def test_pointed_at_a_closed_port_pages_answer_503_and_health_stays_up():
+    output = run_django(CLOSED_PORT_PAGES_SCRIPT, "postgres://nobody@127.0.0.1:9/nichts")
+    lines = dict(line.split(" ", 1) for line in output.strip().splitlines())
+    assert lines["/"] == "503 30"
+    assert lines["/massnahmen/"] == "503 30"
+    assert lines["/readyz"] == "503 None"
+    assert lines["/healthz"] == "200 None"

@@ -1,0 +1,24 @@
+"""The catalogue's form: invalid parameters are dropped with a notice, and its filters
+offer only what published measures use."""
+
+import pytest
+
+from tests.builders import make_measure, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nul_bytes_in_query_parameters_are_dropped_with_a_notice(client):
+    make_world(1)
+    response = client.get("/massnahmen/", {"q": "Daten\x00", "status": "\x00"})
+    assert response.status_code == 200
+    assert "ungültig und wurde ignoriert" in response.content.decode()
+
+
+def test_tag_and_unit_filters_offer_nothing_that_only_drafts_use(client):
+    world = make_world(1)
+    draft = make_measure(field_of_action=world["field"], code="SC-1.8", is_published=False)
+    draft.tags.add("Nur im Entwurf")
+    page = client.get("/massnahmen/").content.decode()
+    assert "Nur im Entwurf" not in page
+    assert "Nur im Entwurf" not in client.get("/schlagworte/").content.decode()
