@@ -53,6 +53,61 @@ def pytest_collection_modifyitems(config, items):
         items[:] = selected
 
 
+def shared_by_class(request, django_db_blocker, build):
+    """For a class-scoped fixture (`yield from`): the data `build` writes is made once,
+    before the first test of the class, in a transaction that stays open while the class's
+    tests run and is rolled back after the last one; yields what `build` returns.
+
+    Each test runs in a savepoint inside it (pytest-django's `db`, as Django's TestCase
+    nests in setUpTestData's transaction), so what one test writes the next does not see.
+    Caches are still emptied per test (empty_cache). Every test of the class must use `db`,
+    none `transactional_db` or a live server, which would run inside the open transaction
+    (or, sorted elsewhere by pytest-django, split the class)."""
+    from django.db import transaction
+
+    _check_the_class(request)
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as Django's own: durable blocks in tests stay possible
+        outer.__enter__()
+        try:
+            data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _check_the_class(request):
+    if request.cls is None:
+        pytest.fail(f"{request.fixturename} shares data within a class; use it in one.")
+    for item in request.session.items:
+        if getattr(item, "cls", None) is not request.cls:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = bool({"transactional_db", "live_server"} & set(item.fixturenames))
+        if marker is not None:
+            transactional |= bool(marker.kwargs.get("transaction", (*marker.args, False)[0]))
+        if transactional or (marker is None and "db" not in item.fixturenames):
+            pytest.fail(f"{item.nodeid} must use `db`, as the others of its class share data.")
+
+
+def load_seed():
+    call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture(scope="class")
+def seed_for_the_class(request, django_db_setup, django_db_blocker):
+    """The seed data, loaded once for the tests of a class (see shared_by_class)."""
+    yield from shared_by_class(request, django_db_blocker, load_seed)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the content version starts anew with each

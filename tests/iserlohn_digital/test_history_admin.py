@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,8 +21,9 @@ HISTORY_MODELS = sorted(
 
 
 @pytest.fixture
-def world(django_user_model):
-    call_command("load_seed", verbosity=0)
+def world(seed_for_the_class, django_user_model):
+    """The seed (loaded once for the class) and, per test, a Fachbereich and a Redaktion
+    account, signed in."""
     fachbereich, fb_user = signed_in_staff(django_user_model, "fb", "Fachbereich")
     redaktion, _ = signed_in_staff(django_user_model, "red", "Redaktion")
     # The Fachbereich leads a measure with everything that hangs on a measure.
@@ -81,75 +81,72 @@ def snapshot(obj):
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
-def test_a_fachbereich_can_neither_open_nor_post_a_version_form(model, world):
-    obj = sample(model, world)
-    before = snapshot(obj)
-    client = world["fachbereich"]
-    assert client.get(version_url(obj)).status_code == 403
-    response = client.post(version_url(obj), {"title": "Übernommen", "name": "Übernommen",
-                                              "is_published": ""})  # fmt: skip
-    assert response.status_code == 403
-    assert snapshot(obj) == before
+class TestWithTheSeed:
+    @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
+    def test_a_fachbereich_can_neither_open_nor_post_a_version_form(self, model, world):
+        obj = sample(model, world)
+        before = snapshot(obj)
+        client = world["fachbereich"]
+        assert client.get(version_url(obj)).status_code == 403
+        response = client.post(version_url(obj), {"title": "Übernommen", "name": "Übernommen",
+                                                  "is_published": ""})  # fmt: skip
+        assert response.status_code == 403
+        assert snapshot(obj) == before
 
+    @pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
+    def test_the_redaktion_reverts_through_the_change_form_rules(self, model, world):
+        obj = sample(model, world)
+        client = world["redaktion"]
+        data = post_data(client, obj)
+        response = client.post(version_url(obj), data)
+        assert response.status_code == 302, response.context and response.context["errors"]
 
-@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda model: model._meta.label)
-def test_the_redaktion_reverts_through_the_change_form_rules(model, world):
-    obj = sample(model, world)
-    client = world["redaktion"]
-    data = post_data(client, obj)
-    response = client.post(version_url(obj), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
+    def test_a_fachbereich_cannot_join_another_unit_nor_read_all_account_names(
+        self, world, django_user_model
+    ):
+        django_user_model.objects.create_user("geheimes-konto", password="x" * 12)
+        unit = OrganisationalUnit.objects.exclude(members=world["fb_user"]).first()
+        unit.save()
+        url = version_url(unit)
+        page = world["fachbereich"].get(url)
+        assert page.status_code == 403
+        assert b"geheimes-konto" not in page.content
+        response = world["fachbereich"].post(
+            url, {"name": unit.name, "slug": unit.slug, "members": [world["fb_user"].pk]}
+        )
+        assert response.status_code == 403
+        assert not unit.members.filter(pk=world["fb_user"].pk).exists()
 
+    def test_a_deleted_tag_is_restored_by_the_redaktion_only(self, world):
+        tag = Tag.objects.create(name="Vorübergehend", slug="voruebergehend")
+        url = version_url(tag)
+        tag.delete()
+        assert (
+            world["fachbereich"].post(url, {"name": tag.name, "slug": tag.slug}).status_code == 403
+        )
+        assert not Tag.objects.filter(slug="voruebergehend").exists()
+        assert world["redaktion"].post(url, {"name": tag.name, "slug": tag.slug}).status_code == 302
+        assert Tag.objects.filter(slug="voruebergehend").exists()
 
-def test_a_fachbereich_cannot_join_another_unit_nor_read_all_account_names(
-    world, django_user_model
-):
-    django_user_model.objects.create_user("geheimes-konto", password="x" * 12)
-    unit = OrganisationalUnit.objects.exclude(members=world["fb_user"]).first()
-    unit.save()
-    url = version_url(unit)
-    page = world["fachbereich"].get(url)
-    assert page.status_code == 403
-    assert b"geheimes-konto" not in page.content
-    response = world["fachbereich"].post(
-        url, {"name": unit.name, "slug": unit.slug, "members": [world["fb_user"].pk]}
+    def test_read_only_fields_stay_read_only_in_a_revert(self, world, django_user_model):
+        update = sample(StatusUpdate, world)
+        update.author = author = world["fb_user"]
+        update.save()
+        other = django_user_model.objects.create_user("jemand", password="x" * 12)
+        data = post_data(world["redaktion"], update) | {"author": other.pk, "note": "Neu gefasst."}
+        assert world["redaktion"].post(version_url(update), data).status_code == 302
+        update.refresh_from_db()
+        assert update.note == "Neu gefasst."
+        assert update.author == author
+
+    @pytest.mark.parametrize(
+        "path", ["7/change/history/", "abc/history/", "1/history/abc/", "x/history/1/"]
     )
-    assert response.status_code == 403
-    assert not unit.members.filter(pk=world["fb_user"].pk).exists()
+    def test_crafted_history_addresses_are_404_not_500(self, world, path):
+        assert world["redaktion"].get(f"/admin/measures/measure/{path}").status_code == 404
 
-
-def test_a_deleted_tag_is_restored_by_the_redaktion_only(world):
-    tag = Tag.objects.create(name="Vorübergehend", slug="voruebergehend")
-    url = version_url(tag)
-    tag.delete()
-    assert world["fachbereich"].post(url, {"name": tag.name, "slug": tag.slug}).status_code == 403
-    assert not Tag.objects.filter(slug="voruebergehend").exists()
-    assert world["redaktion"].post(url, {"name": tag.name, "slug": tag.slug}).status_code == 302
-    assert Tag.objects.filter(slug="voruebergehend").exists()
-
-
-def test_read_only_fields_stay_read_only_in_a_revert(world, django_user_model):
-    update = sample(StatusUpdate, world)
-    update.author = author = world["fb_user"]
-    update.save()
-    other = django_user_model.objects.create_user("jemand", password="x" * 12)
-    data = post_data(world["redaktion"], update) | {"author": other.pk, "note": "Neu gefasst."}
-    assert world["redaktion"].post(version_url(update), data).status_code == 302
-    update.refresh_from_db()
-    assert update.note == "Neu gefasst."
-    assert update.author == author
-
-
-@pytest.mark.parametrize(
-    "path", ["7/change/history/", "abc/history/", "1/history/abc/", "x/history/1/"]
-)
-def test_crafted_history_addresses_are_404_not_500(world, path):
-    assert world["redaktion"].get(f"/admin/measures/measure/{path}").status_code == 404
-
-
-def test_the_history_list_invites_a_revert_only_the_redaktion(world):
-    url = reverse("admin:measures_measure_history", args=[world["own"].pk])
-    world["own"].save()
-    assert world["fachbereich"].get(url).context["revert_disabled"] is True
-    assert world["redaktion"].get(url).context["revert_disabled"] is False
+    def test_the_history_list_invites_a_revert_only_the_redaktion(self, world):
+        url = reverse("admin:measures_measure_history", args=[world["own"].pk])
+        world["own"].save()
+        assert world["fachbereich"].get(url).context["revert_disabled"] is True
+        assert world["redaktion"].get(url).context["revert_disabled"] is False

@@ -3,7 +3,6 @@ the measure's search, filters and inlines; status updates added in the admin."""
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 from measures.models import StatusUpdate
@@ -29,32 +28,29 @@ def assert_admin_pages_answer(client, model, expected_add=200):
     assert client.get(change).status_code == 200
 
 
-@pytest.fixture
-def seeded():
-    call_command("load_seed", verbosity=0)
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestWithTheSeed:
+    @pytest.mark.parametrize("model", admin_models("measures"), ids=lambda model: model._meta.label)
+    def test_admin_pages_answer_200(self, model, admin_client_logged_in):
+        assert_admin_pages_answer(admin_client_logged_in, model)
 
+    def test_measure_changelist_search_and_filters_answer(self, admin_client_logged_in):
+        url = reverse("admin:measures_measure_changelist")
+        response = admin_client_logged_in.get(
+            url, {"q": "Serviceportal", "status__exact": "umsetzung"}
+        )
+        assert response.status_code == 200
 
-@pytest.mark.parametrize("model", admin_models("measures"), ids=lambda model: model._meta.label)
-def test_admin_pages_answer_200(model, seeded, admin_client_logged_in):
-    assert_admin_pages_answer(admin_client_logged_in, model)
+    def test_measure_change_page_has_inlines(self, admin_client_logged_in):
+        from measures.models import Measure
 
-
-def test_measure_changelist_search_and_filters_answer(seeded, admin_client_logged_in):
-    url = reverse("admin:measures_measure_changelist")
-    response = admin_client_logged_in.get(url, {"q": "Serviceportal", "status__exact": "umsetzung"})
-    assert response.status_code == 200
-
-
-def test_measure_change_page_has_inlines(seeded, admin_client_logged_in):
-    from measures.models import Measure
-
-    measure = Measure.objects.filter(milestones__isnull=False).first()
-    response = admin_client_logged_in.get(
-        reverse("admin:measures_measure_change", args=[measure.pk])
-    )
-    page = response.content.decode()
-    for heading in ("Statusmeldungen", "Meilensteine", "Kennzahlen"):
-        assert heading in page
+        measure = Measure.objects.filter(milestones__isnull=False).first()
+        response = admin_client_logged_in.get(
+            reverse("admin:measures_measure_change", args=[measure.pk])
+        )
+        page = response.content.decode()
+        for heading in ("Statusmeldungen", "Meilensteine", "Kennzahlen"):
+            assert heading in page
 
 
 def test_admin_requires_login(client):

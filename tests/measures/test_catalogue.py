@@ -1,5 +1,6 @@
 """The catalogue: search, filters, sorting, pagination, CSV and bad parameters."""
 
+import copy
 import csv
 import datetime
 import io
@@ -11,6 +12,7 @@ from hypothesis.extra.django import TestCase
 
 from measures.models import Measure
 from tests.builders import make_field, make_measure, make_substrategy, make_unit, make_world
+from tests.conftest import shared_by_class
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +21,7 @@ def codes(response):
     return [m.code for m in response.context["measures"]]
 
 
-@pytest.fixture
-def catalogue():
+def build_catalogue():
     smart = make_substrategy(slug="smart-city", code="SC", name="Smart City")
     egov = make_substrategy(slug="e-government", code="EG", name="E-Government")
     mobility = make_field(substrategy=smart, code="SC-3", slug="mobilitaet")
@@ -51,89 +52,110 @@ def catalogue():
     return {"bus": bus, "portal": portal, "akte": akte}
 
 
-def test_without_parameters_lists_all_published_by_code(client, catalogue):
-    make_measure(field_of_action=catalogue["bus"].field_of_action, code="SC-3.9",
-                 is_published=False)  # fmt: skip
-    response = client.get("/massnahmen/")
-    assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
-    assert "3 Maßnahmen" in response.content.decode()
+@pytest.fixture(scope="class")
+def shared_catalogue(request, django_db_setup, django_db_blocker):
+    yield from shared_by_class(request, django_db_blocker, build_catalogue)
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("teilstrategie=e-government", ["EG-1.1", "EG-1.2"]),
-        ("handlungsfeld=mobilitaet", ["SC-3.1"]),
-        ("status=umsetzung", ["EG-1.1"]),
-        ("prioritaet=hoch", ["EG-1.1", "SC-3.1"]),
-        ("einheit=buergerservice", ["EG-1.1", "EG-1.2"]),
-        ("schlagwort=papierlos", ["EG-1.2"]),
-        ("schlagwort=ozg&prioritaet=niedrig", ["EG-1.2"]),
-        ("zeitraum=2022", ["EG-1.1", "SC-3.1"]),
-        ("zeitraum=2027", ["EG-1.2"]),
-        ("sortierung=ende", ["SC-3.1", "EG-1.1", "EG-1.2"]),
-        ("sortierung=status", ["EG-1.2", "EG-1.1", "SC-3.1"]),
-    ],
-)
-def test_filters_and_sorting_select_exactly(client, catalogue, query, expected):
-    assert codes(client.get(f"/massnahmen/?{query}")) == expected
+@pytest.fixture
+def catalogue(shared_catalogue):
+    """The catalogue of the class, built once; the objects copied for each test."""
+    return copy.deepcopy(shared_catalogue)
 
 
-def test_sorting_by_last_update_puts_the_latest_first(client, catalogue):
-    from tests.builders import make_update
+class TestWithOneCatalogue:
+    """Three measures in two Teilstrategien, built once for these tests."""
 
-    make_update(catalogue["akte"], date=datetime.date(2026, 10, 1))
-    make_update(catalogue["bus"], date=datetime.date(2025, 1, 1))
-    assert codes(client.get("/massnahmen/?sortierung=aktualisiert"))[:2] == ["EG-1.2", "SC-3.1"]
+    def test_without_parameters_lists_all_published_by_code(self, client, catalogue):
+        make_measure(field_of_action=catalogue["bus"].field_of_action, code="SC-3.9",
+                     is_published=False)  # fmt: skip
+        response = client.get("/massnahmen/")
+        assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
+        assert "3 Maßnahmen" in response.content.decode()
 
-
-def test_search_finds_words_in_title_summary_tags_and_unit(client, catalogue):
-    assert codes(client.get("/massnahmen/?q=bus")) == ["SC-3.1"]
-    assert codes(client.get("/massnahmen/?q=Papierlos")) == ["EG-1.2"]
-    assert "EG-1.1" in codes(client.get("/massnahmen/?q=Bürgerservice"))
-    assert "SC-3.1" in codes(client.get("/massnahmen/?q=SC-3.1"))
-
-
-def test_empty_result_says_so(client, catalogue):
-    response = client.get("/massnahmen/?q=Raumfahrt")
-    assert codes(response) == []
-    assert "Keine Maßnahme passt zu Ihrer Suche" in response.content.decode()
-
-
-@pytest.mark.postgres
-def test_search_on_postgresql_finds_inflected_forms(client, catalogue):
-    found = codes(client.get("/massnahmen/?q=Verwaltungen"))
-    assert found[0] == "EG-1.1"
-    assert "SC-3.1" not in found
-
-
-@pytest.mark.postgres
-def test_search_on_postgresql_survives_typos(client, catalogue):
-    assert codes(client.get("/massnahmen/?q=Digitalisirung")) == ["EG-1.1"]
-    assert codes(client.get("/massnahmen/?q=Servicportal")) == ["EG-1.1"]
-
-
-@pytest.mark.postgres
-def test_search_on_postgresql_ranks_title_above_description(client, catalogue):
-    make_measure(
-        field_of_action=catalogue["portal"].field_of_action, code="EG-1.3",
-        title="Bus-Fahrplan im Portal", summary="Kurz.",
-    )  # fmt: skip
-    assert codes(client.get("/massnahmen/?q=Bus"))[:2] in (
-        ["SC-3.1", "EG-1.3"],
-        ["EG-1.3", "SC-3.1"],
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("teilstrategie=e-government", ["EG-1.1", "EG-1.2"]),
+            ("handlungsfeld=mobilitaet", ["SC-3.1"]),
+            ("status=umsetzung", ["EG-1.1"]),
+            ("prioritaet=hoch", ["EG-1.1", "SC-3.1"]),
+            ("einheit=buergerservice", ["EG-1.1", "EG-1.2"]),
+            ("schlagwort=papierlos", ["EG-1.2"]),
+            ("schlagwort=ozg&prioritaet=niedrig", ["EG-1.2"]),
+            ("zeitraum=2022", ["EG-1.1", "SC-3.1"]),
+            ("zeitraum=2027", ["EG-1.2"]),
+            ("sortierung=ende", ["SC-3.1", "EG-1.1", "EG-1.2"]),
+            ("sortierung=status", ["EG-1.2", "EG-1.1", "SC-3.1"]),
+        ],
     )
+    def test_filters_and_sorting_select_exactly(self, client, catalogue, query, expected):
+        assert codes(client.get(f"/massnahmen/?{query}")) == expected
 
+    def test_sorting_by_last_update_puts_the_latest_first(self, client, catalogue):
+        from tests.builders import make_update
 
-def test_invalid_parameters_are_dropped_with_a_visible_notice(client, catalogue):
-    response = client.get("/massnahmen/?status=erledigt&farbe=rot&handlungsfeld=nix&seite=abc")
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "„farbe“ wurde ignoriert" in page
-    assert "Der Wert für „Status“ ist ungültig" in page
-    assert "Der Wert für „Handlungsfeld“ ist ungültig" in page
-    assert "Seitenzahl ist ungültig" in page
-    assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
+        make_update(catalogue["akte"], date=datetime.date(2026, 10, 1))
+        make_update(catalogue["bus"], date=datetime.date(2025, 1, 1))
+        assert codes(client.get("/massnahmen/?sortierung=aktualisiert"))[:2] == ["EG-1.2", "SC-3.1"]
+
+    def test_search_finds_words_in_title_summary_tags_and_unit(self, client, catalogue):
+        assert codes(client.get("/massnahmen/?q=bus")) == ["SC-3.1"]
+        assert codes(client.get("/massnahmen/?q=Papierlos")) == ["EG-1.2"]
+        assert "EG-1.1" in codes(client.get("/massnahmen/?q=Bürgerservice"))
+        assert "SC-3.1" in codes(client.get("/massnahmen/?q=SC-3.1"))
+
+    def test_empty_result_says_so(self, client, catalogue):
+        response = client.get("/massnahmen/?q=Raumfahrt")
+        assert codes(response) == []
+        assert "Keine Maßnahme passt zu Ihrer Suche" in response.content.decode()
+
+    @pytest.mark.postgres
+    def test_search_on_postgresql_finds_inflected_forms(self, client, catalogue):
+        found = codes(client.get("/massnahmen/?q=Verwaltungen"))
+        assert found[0] == "EG-1.1"
+        assert "SC-3.1" not in found
+
+    @pytest.mark.postgres
+    def test_search_on_postgresql_survives_typos(self, client, catalogue):
+        assert codes(client.get("/massnahmen/?q=Digitalisirung")) == ["EG-1.1"]
+        assert codes(client.get("/massnahmen/?q=Servicportal")) == ["EG-1.1"]
+
+    @pytest.mark.postgres
+    def test_search_on_postgresql_ranks_title_above_description(self, client, catalogue):
+        make_measure(
+            field_of_action=catalogue["portal"].field_of_action, code="EG-1.3",
+            title="Bus-Fahrplan im Portal", summary="Kurz.",
+        )  # fmt: skip
+        assert codes(client.get("/massnahmen/?q=Bus"))[:2] in (
+            ["SC-3.1", "EG-1.3"],
+            ["EG-1.3", "SC-3.1"],
+        )
+
+    def test_invalid_parameters_are_dropped_with_a_visible_notice(self, client, catalogue):
+        response = client.get("/massnahmen/?status=erledigt&farbe=rot&handlungsfeld=nix&seite=abc")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "„farbe“ wurde ignoriert" in page
+        assert "Der Wert für „Status“ ist ungültig" in page
+        assert "Der Wert für „Handlungsfeld“ ist ungültig" in page
+        assert "Seitenzahl ist ungültig" in page
+        assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
+
+    def test_csv_download_holds_the_filtered_list(self, client, catalogue):
+        response = client.get("/massnahmen/export.csv?teilstrategie=e-government")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [row["Code"] for row in rows] == ["EG-1.1", "EG-1.2"]
+        assert rows[0]["Federführung"] == "Bürgerservice"
+        assert rows[1]["Schlagwörter"] == "OZG; Papierlos"
+
+    def test_measure_model_matches_the_catalogue_count(self, client, catalogue):
+        assert client.get("/massnahmen/").context["page"].paginator.count == (
+            Measure.objects.published().count()
+        )
 
 
 def test_pagination_has_20_per_page_and_keeps_the_filters(client):
@@ -149,17 +171,6 @@ def test_pagination_has_20_per_page_and_keeps_the_filters(client):
     assert "Seite 9 gibt es nicht" in beyond.content.decode()
     assert beyond.context["page"].number == 3
     assert world
-
-
-def test_csv_download_holds_the_filtered_list(client, catalogue):
-    response = client.get("/massnahmen/export.csv?teilstrategie=e-government")
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
-    text = response.content.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [row["Code"] for row in rows] == ["EG-1.1", "EG-1.2"]
-    assert rows[0]["Federführung"] == "Bürgerservice"
-    assert rows[1]["Schlagwörter"] == "OZG; Papierlos"
 
 
 PARAMETERS = ["q", "teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
@@ -201,12 +212,6 @@ class CatalogueFuzzTest(TestCase):
         for path in ("/massnahmen/", "/massnahmen/export.csv"):
             response = self.client.get(path, params)
             self.assertEqual(response.status_code, 200, (path, params))
-
-
-def test_measure_model_matches_the_catalogue_count(client, catalogue):
-    assert client.get("/massnahmen/").context["page"].paginator.count == (
-        Measure.objects.published().count()
-    )
 
 
 def test_a_catalogue_page_counts_the_measures_once_without_grouping(client):

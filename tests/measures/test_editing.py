@@ -198,17 +198,6 @@ def export_text():
     return stream.getvalue()
 
 
-def test_csv_export_then_import_changes_nothing():
-    call_command("load_seed", verbosity=0)
-    text = export_text()
-    history = sum(1 for _ in Measure.history.all())
-    result = import_measures(text, dry_run=False)
-    assert not result.errors
-    assert result.count("unverändert") == Measure.objects.count()
-    assert sum(1 for _ in Measure.history.all()) == history
-    assert export_text() == text
-
-
 def edited_export(edit):
     """The export as a list of row dicts, changed by `edit`, written back as CSV text."""
     import csv
@@ -222,47 +211,55 @@ def edited_export(edit):
     return out.getvalue(), rows
 
 
-def test_csv_import_dry_run_reports_each_row_and_writes_nothing():
-    call_command("load_seed", verbosity=0)
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestCsvWithTheSeed:
+    """The seed's catalogue exported and imported back (the seed loaded once for these)."""
 
-    def edit(rows):
-        rows[0]["titel"] = "Neuer Titel im Probelauf"
-        new = dict.fromkeys(rows[0], "")
-        new_code = rows[0]["code"].rsplit(".", 1)[0] + ".77"
-        new.update(code=new_code, titel="Neue Maßnahme", handlungsfeld=rows[0]["handlungsfeld"],
-                   status="geplant", fortschritt="0", prioritaet="mittel",
-                   federfuehrung=rows[0]["federfuehrung"], kurzbeschreibung="Kurz.",
-                   veroeffentlicht="nein", beispiel="ja")  # fmt: skip
-        rows.append(new)
+    def test_csv_export_then_import_changes_nothing(self):
+        text = export_text()
+        history = sum(1 for _ in Measure.history.all())
+        result = import_measures(text, dry_run=False)
+        assert not result.errors
+        assert result.count("unverändert") == Measure.objects.count()
+        assert sum(1 for _ in Measure.history.all()) == history
+        assert export_text() == text
 
-    text, rows = edited_export(edit)
-    dry = import_measures(text, dry_run=True)
-    outcomes = {row.code: row.outcome for row in dry.rows}
-    new_code = rows[-1]["code"]
-    assert outcomes[new_code] == "angelegt", dry.rows[-1].errors
-    assert outcomes[rows[0]["code"]] == "geändert"
-    assert dry.rows[0].changes == ["titel"]
-    assert list(outcomes.values()).count("unverändert") == len(rows) - 2
-    assert not dry.written
-    assert not Measure.objects.filter(code=new_code).exists()
-    assert not Measure.objects.filter(title="Neuer Titel im Probelauf").exists()
+    def test_csv_import_dry_run_reports_each_row_and_writes_nothing(self):
+        def edit(rows):
+            rows[0]["titel"] = "Neuer Titel im Probelauf"
+            new = dict.fromkeys(rows[0], "")
+            new_code = rows[0]["code"].rsplit(".", 1)[0] + ".77"
+            new.update(code=new_code, titel="Neue Maßnahme", handlungsfeld=rows[0]["handlungsfeld"],
+                       status="geplant", fortschritt="0", prioritaet="mittel",
+                       federfuehrung=rows[0]["federfuehrung"], kurzbeschreibung="Kurz.",
+                       veroeffentlicht="nein", beispiel="ja")  # fmt: skip
+            rows.append(new)
 
+        text, rows = edited_export(edit)
+        dry = import_measures(text, dry_run=True)
+        outcomes = {row.code: row.outcome for row in dry.rows}
+        new_code = rows[-1]["code"]
+        assert outcomes[new_code] == "angelegt", dry.rows[-1].errors
+        assert outcomes[rows[0]["code"]] == "geändert"
+        assert dry.rows[0].changes == ["titel"]
+        assert list(outcomes.values()).count("unverändert") == len(rows) - 2
+        assert not dry.written
+        assert not Measure.objects.filter(code=new_code).exists()
+        assert not Measure.objects.filter(title="Neuer Titel im Probelauf").exists()
 
-def test_csv_import_with_one_bad_row_writes_nothing_and_names_the_row():
-    call_command("load_seed", verbosity=0)
+    def test_csv_import_with_one_bad_row_writes_nothing_and_names_the_row(self):
+        def edit(rows):
+            rows[0]["titel"] = "Geänderter Titel"
+            rows[1]["veroeffentlicht"] = "vielleicht"
+            rows[2]["fortschritt"] = "150"
 
-    def edit(rows):
-        rows[0]["titel"] = "Geänderter Titel"
-        rows[1]["veroeffentlicht"] = "vielleicht"
-        rows[2]["fortschritt"] = "150"
-
-    text, rows = edited_export(edit)
-    result = import_measures(text, dry_run=False)
-    assert not result.written
-    assert [row.line for row in result.errors] == [3, 4]
-    assert "„ja“ oder „nein“" in result.errors[0].errors[0]
-    assert "100" in " ".join(result.errors[1].errors)
-    assert not Measure.objects.filter(title="Geänderter Titel").exists()
+        text, rows = edited_export(edit)
+        result = import_measures(text, dry_run=False)
+        assert not result.written
+        assert [row.line for row in result.errors] == [3, 4]
+        assert "„ja“ oder „nein“" in result.errors[0].errors[0]
+        assert "100" in " ".join(result.errors[1].errors)
+        assert not Measure.objects.filter(title="Geänderter Titel").exists()
 
 
 def test_marking_a_measure_done_below_100_percent_is_a_form_error(setting):

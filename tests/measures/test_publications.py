@@ -1,5 +1,6 @@
 """The PDFs, parsed as a reader would see them: content, PDF/UA structure, caching."""
 
+import copy
 import datetime
 import io
 import re
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from measures import publications
 from measures.models import Measure
 from tests.builders import make_measure, make_update, make_world
+from tests.conftest import shared_by_class
 
 pytestmark = pytest.mark.django_db
 
@@ -37,55 +39,6 @@ def text_of(reader):
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-@pytest.fixture
-def world():
-    world = make_world(4)
-    world["draft"] = make_measure(
-        field_of_action=world["field"], code="SC-1.9", title="Geheimer Entwurf",
-        is_published=False,
-    )  # fmt: skip
-    return world
-
-
-@pytest.mark.parametrize("path", ["/downloads/kurzbroschuere.pdf",
-                                  "/downloads/digitalisierungsstrategie.pdf"])  # fmt: skip
-def test_brochure_and_strategy_hold_every_published_measure_and_no_draft(client, world, path):
-    reader, _ = pdf(client, path)
-    text = text_of(reader)
-    for measure in world["measures"]:
-        assert measure.code in text
-        assert measure.title in text
-    assert "SC-1.9" not in text
-    assert "Geheimer Entwurf" not in text
-
-
-@pytest.mark.parametrize("path", PDF_PATHS)
-def test_every_pdf_is_tagged_pdf_ua_in_german_with_title_outline_and_embedded_fonts(
-    client, world, path
-):
-    reader, response = pdf(client, path)
-    root = reader.trailer["/Root"]
-    assert bool(root["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in root
-    assert root["/Lang"] == "de"
-    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
-    xmp = reader.xmp_metadata.stream.get_data().decode()
-    assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
-    assert reader.metadata.title
-    assert "Iserlohn digital" in reader.metadata.title
-    assert reader.metadata.author == "Stadt Iserlohn"
-    assert reader.metadata.subject
-    assert "Digitalisierungsstrategie" in reader.metadata["/Keywords"]
-    assert reader.outline, "keine Lesezeichen"
-    fonts = embedded_fonts(reader)
-    assert fonts and all(embedded for embedded in fonts.values()), fonts
-    assert any("Source-Sans-3" in name for name in fonts), fonts
-    text = text_of(reader)
-    assert re.search(r"Seite 2 von \d+", text)
-    assert f"Stand {timezone.localdate():%d.%m.%Y}" in text
-    assert re.search(r"\d{4}-\d{2}-\d{2}\.pdf", response["Content-Disposition"])
-
-
 def embedded_fonts(reader):
     fonts = {}
     for page in reader.pages:
@@ -101,66 +54,171 @@ def embedded_fonts(reader):
     return fonts
 
 
-def test_figures_have_text_alternatives(client, world):
-    reader, _ = pdf(client, "/downloads/kurzbroschuere.pdf")
-    figures = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict):
-            if node.get("/S") == "/Figure":
-                figures.append(node.get("/Alt"))
-            kids = node.get("/K")
-            if kids is not None:
-                for kid in kids if isinstance(kids, list) else [kids]:
-                    walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    assert figures, "keine Abbildungen getaggt"
-    assert all(alt and len(alt) > 20 for alt in figures), figures
-    assert any("Architektur" in alt for alt in figures)
+def build_world():
+    world = make_world(4)
+    world["draft"] = make_measure(
+        field_of_action=world["field"], code="SC-1.9", title="Geheimer Entwurf",
+        is_published=False,
+    )  # fmt: skip
+    return world
 
 
-def test_links_in_the_brochure_point_to_the_live_site(client, world, settings):
-    settings.SITE_URL = "https://digitalisierung.example"
-    reader, _ = pdf(client, "/downloads/kurzbroschuere.pdf")
-    uris = {
-        annot.get_object()["/A"]["/URI"]
-        for page in reader.pages
-        for annot in page.get("/Annots") or []
-        if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]
-    }
-    expected = "https://digitalisierung.example" + world["measures"][0].get_absolute_url()
-    assert expected in uris
+@pytest.fixture(scope="class")
+def shared_world(request, django_db_setup, django_db_blocker):
+    yield from shared_by_class(request, django_db_blocker, build_world)
 
 
-def test_unchanged_content_is_rendered_once_and_any_edit_renders_anew(client, world):
-    with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
-        first = client.get("/downloads/kurzbroschuere.pdf").content
-        second = client.get("/downloads/kurzbroschuere.pdf").content
-        assert render.call_count == 1
-        assert first == second
-        measure = world["measures"][0]
-        measure.title = "Neuer Titel nach Redaktion"
-        measure.save()
-        reader = PdfReader(io.BytesIO(client.get("/downloads/kurzbroschuere.pdf").content))
-        assert render.call_count == 2
-        assert "Neuer Titel nach Redaktion" in text_of(reader)
+@pytest.fixture
+def world(shared_world):
+    """The world of the class, built once; the objects copied for each test."""
+    return copy.deepcopy(shared_world)
 
 
-def test_conditional_requests_get_304(client, world):
-    _, response = pdf(client, "/downloads/kurzbroschuere.pdf")
-    etag, modified = response["ETag"], response["Last-Modified"]
-    with mock.patch.object(publications, "render_pdf") as render:
-        again = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag)
-        assert again.status_code == 304
-        since = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_MODIFIED_SINCE=modified)
-        assert since.status_code == 304
-        render.assert_not_called()
-    Measure.objects.get(code="SC-1.1").tags.add("Neu")
-    changed = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag)
-    assert changed.status_code == 200
-    assert changed["ETag"] != etag
+class TestWithOneWorld:
+    """Four published measures and a draft, built once for these tests."""
+
+    @pytest.mark.parametrize("path", ["/downloads/kurzbroschuere.pdf",
+                                      "/downloads/digitalisierungsstrategie.pdf"])  # fmt: skip
+    def test_brochure_and_strategy_hold_every_published_measure_and_no_draft(
+        self, client, world, path
+    ):
+        reader, _ = pdf(client, path)
+        text = text_of(reader)
+        for measure in world["measures"]:
+            assert measure.code in text
+            assert measure.title in text
+        assert "SC-1.9" not in text
+        assert "Geheimer Entwurf" not in text
+
+    @pytest.mark.parametrize("path", PDF_PATHS)
+    def test_every_pdf_is_tagged_pdf_ua_in_german_with_title_outline_and_embedded_fonts(
+        self, client, world, path
+    ):
+        reader, response = pdf(client, path)
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "/StructTreeRoot" in root
+        assert root["/Lang"] == "de"
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        xmp = reader.xmp_metadata.stream.get_data().decode()
+        assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
+        assert reader.metadata.title
+        assert "Iserlohn digital" in reader.metadata.title
+        assert reader.metadata.author == "Stadt Iserlohn"
+        assert reader.metadata.subject
+        assert "Digitalisierungsstrategie" in reader.metadata["/Keywords"]
+        assert reader.outline, "keine Lesezeichen"
+        fonts = embedded_fonts(reader)
+        assert fonts and all(embedded for embedded in fonts.values()), fonts
+        assert any("Source-Sans-3" in name for name in fonts), fonts
+        text = text_of(reader)
+        assert re.search(r"Seite 2 von \d+", text)
+        assert f"Stand {timezone.localdate():%d.%m.%Y}" in text
+        assert re.search(r"\d{4}-\d{2}-\d{2}\.pdf", response["Content-Disposition"])
+
+    def test_figures_have_text_alternatives(self, client, world):
+        reader, _ = pdf(client, "/downloads/kurzbroschuere.pdf")
+        figures = []
+
+        def walk(node):
+            node = node.get_object()
+            if isinstance(node, dict):
+                if node.get("/S") == "/Figure":
+                    figures.append(node.get("/Alt"))
+                kids = node.get("/K")
+                if kids is not None:
+                    for kid in kids if isinstance(kids, list) else [kids]:
+                        walk(kid)
+
+        walk(reader.trailer["/Root"]["/StructTreeRoot"])
+        assert figures, "keine Abbildungen getaggt"
+        assert all(alt and len(alt) > 20 for alt in figures), figures
+        assert any("Architektur" in alt for alt in figures)
+
+    def test_links_in_the_brochure_point_to_the_live_site(self, client, world, settings):
+        settings.SITE_URL = "https://digitalisierung.example"
+        reader, _ = pdf(client, "/downloads/kurzbroschuere.pdf")
+        uris = {
+            annot.get_object()["/A"]["/URI"]
+            for page in reader.pages
+            for annot in page.get("/Annots") or []
+            if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]
+        }
+        expected = "https://digitalisierung.example" + world["measures"][0].get_absolute_url()
+        assert expected in uris
+
+    def test_unchanged_content_is_rendered_once_and_any_edit_renders_anew(self, client, world):
+        with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
+            first = client.get("/downloads/kurzbroschuere.pdf").content
+            second = client.get("/downloads/kurzbroschuere.pdf").content
+            assert render.call_count == 1
+            assert first == second
+            measure = world["measures"][0]
+            measure.title = "Neuer Titel nach Redaktion"
+            measure.save()
+            reader = PdfReader(io.BytesIO(client.get("/downloads/kurzbroschuere.pdf").content))
+            assert render.call_count == 2
+            assert "Neuer Titel nach Redaktion" in text_of(reader)
+
+    def test_conditional_requests_get_304(self, client, world):
+        _, response = pdf(client, "/downloads/kurzbroschuere.pdf")
+        etag, modified = response["ETag"], response["Last-Modified"]
+        with mock.patch.object(publications, "render_pdf") as render:
+            again = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag)
+            assert again.status_code == 304
+            since = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_MODIFIED_SINCE=modified)
+            assert since.status_code == 304
+            render.assert_not_called()
+        Measure.objects.get(code="SC-1.1").tags.add("Neu")
+        changed = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag)
+        assert changed.status_code == 200
+        assert changed["ETag"] != etag
+
+    @pytest.mark.parametrize(
+        "query",
+        ["stichtag=gestern", "stichtag=2026-13-01", "seit=2026-02-30", "stichtag=2999-01-01",
+         "stichtag=2026-06-01&seit=2026-07-01", "stichtag=1999-01-01"],
+    )  # fmt: skip
+    def test_invalid_report_parameters_get_a_german_400(self, client, world, query):
+        response = client.get(f"/downloads/sachstandsbericht.pdf?{query}")
+        assert response.status_code == 400
+        assert "Das Dokument kann so nicht erstellt werden" in response.content.decode()
+
+    def test_unknown_or_draft_measure_pdf_is_404_and_bad_list_filter_is_400(self, client, world):
+        assert client.get("/massnahmen/XX-1.1/steckbrief.pdf").status_code == 404
+        assert client.get("/massnahmen/SC-1.9/steckbrief.pdf").status_code == 404
+        assert client.get("/massnahmen/export.pdf?status=erledigt").status_code == 400
+
+    def test_filtered_list_pdf_holds_exactly_the_filtered_measures(self, client, world):
+        other = make_measure(field_of_action=world["field"], code="SC-1.7", title="Geplante Sache",
+                             status="geplant")  # fmt: skip
+        reader, _ = pdf(client, "/massnahmen/export.pdf?status=umsetzung")
+        text = text_of(reader)
+        assert all(m.code in text for m in world["measures"])
+        assert other.code not in text
+
+    def test_downloads_page_renders_nothing_and_shows_sizes_once_rendered(self, client, world):
+        day = timezone.localdate()
+        with mock.patch.object(publications, "render_pdf") as render:
+            page = client.get("/downloads/").content.decode()
+            render.assert_not_called()
+        for slug in ("kurzbroschuere", "digitalisierungsstrategie", "sachstandsbericht"):
+            assert f"iserlohn-digital-{slug}-{day.isoformat()}.pdf" in page
+        assert page.count(f"Stand {day:%d.%m.%Y}") >= 3
+        assert not re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
+        pdf(client, "/downloads/kurzbroschuere.pdf")
+        page = client.get("/downloads/").content.decode()
+        assert len(re.findall(r"PDF, [\d,]+\xa0(KB|MB)", page)) == 1
+
+    def test_write_publications_writes_every_document_with_progress(self, tmp_path, world):
+        out = io.StringIO()
+        call_command("write_publications", str(tmp_path), stdout=out)
+        files = sorted(path.name for path in tmp_path.iterdir())
+        assert len(files) == 3 + len(world["measures"])
+        assert all(name.endswith(".pdf") and name.startswith("iserlohn-digital-") for name in files)
+        assert f"[1/{len(files)}]" in out.getvalue()
+        for path in tmp_path.iterdir():
+            assert path.read_bytes().startswith(b"%PDF-")
 
 
 def test_sachstandsbericht_lists_exactly_the_changes_since_seit(client):
@@ -182,57 +240,6 @@ def test_sachstandsbericht_lists_exactly_the_changes_since_seit(client):
     assert "sachstandsbericht-2026-09-30.pdf" in response["Content-Disposition"]
     # Status as of the Stichtag: the second measure stands at 60 %, not at its later 70 %.
     assert re.search(r"SC-1\.2 Maßnahme \d+ in Umsetzung 60 %", text)
-
-
-@pytest.mark.parametrize(
-    "query",
-    ["stichtag=gestern", "stichtag=2026-13-01", "seit=2026-02-30", "stichtag=2999-01-01",
-     "stichtag=2026-06-01&seit=2026-07-01", "stichtag=1999-01-01"],
-)  # fmt: skip
-def test_invalid_report_parameters_get_a_german_400(client, world, query):
-    response = client.get(f"/downloads/sachstandsbericht.pdf?{query}")
-    assert response.status_code == 400
-    assert "Das Dokument kann so nicht erstellt werden" in response.content.decode()
-
-
-def test_unknown_or_draft_measure_pdf_is_404_and_bad_list_filter_is_400(client, world):
-    assert client.get("/massnahmen/XX-1.1/steckbrief.pdf").status_code == 404
-    assert client.get("/massnahmen/SC-1.9/steckbrief.pdf").status_code == 404
-    assert client.get("/massnahmen/export.pdf?status=erledigt").status_code == 400
-
-
-def test_filtered_list_pdf_holds_exactly_the_filtered_measures(client, world):
-    other = make_measure(field_of_action=world["field"], code="SC-1.7", title="Geplante Sache",
-                         status="geplant")  # fmt: skip
-    reader, _ = pdf(client, "/massnahmen/export.pdf?status=umsetzung")
-    text = text_of(reader)
-    assert all(m.code in text for m in world["measures"])
-    assert other.code not in text
-
-
-def test_downloads_page_renders_nothing_and_shows_sizes_once_rendered(client, world):
-    day = timezone.localdate()
-    with mock.patch.object(publications, "render_pdf") as render:
-        page = client.get("/downloads/").content.decode()
-        render.assert_not_called()
-    for slug in ("kurzbroschuere", "digitalisierungsstrategie", "sachstandsbericht"):
-        assert f"iserlohn-digital-{slug}-{day.isoformat()}.pdf" in page
-    assert page.count(f"Stand {day:%d.%m.%Y}") >= 3
-    assert not re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
-    pdf(client, "/downloads/kurzbroschuere.pdf")
-    page = client.get("/downloads/").content.decode()
-    assert len(re.findall(r"PDF, [\d,]+\xa0(KB|MB)", page)) == 1
-
-
-def test_write_publications_writes_every_document_with_progress(tmp_path, world):
-    out = io.StringIO()
-    call_command("write_publications", str(tmp_path), stdout=out)
-    files = sorted(path.name for path in tmp_path.iterdir())
-    assert len(files) == 3 + len(world["measures"])
-    assert all(name.endswith(".pdf") and name.startswith("iserlohn-digital-") for name in files)
-    assert f"[1/{len(files)}]" in out.getvalue()
-    for path in tmp_path.iterdir():
-        assert path.read_bytes().startswith(b"%PDF-")
 
 
 def test_a_field_with_many_measures_keeps_brochure_and_architektur_short(client):

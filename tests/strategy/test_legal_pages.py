@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from iserlohn_digital import mail as background_mail
 from strategy.models import BarrierReport, InfoPage
@@ -10,35 +9,32 @@ from strategy.models import BarrierReport, InfoPage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pages():
-    call_command("load_seed", verbosity=0)
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestWithTheSeed:
+    def test_accessibility_statement_has_what_the_law_asks(self, client):
+        page = client.get("/barrierefreiheit/").content.decode()
+        expected = [
+            "teilweise", "Nicht barrierefreie Inhalte", "Gebärdensprache", "Erstellt am",
+            "Zuletzt überprüft am", "/barriere-melden/",
+            "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
+            "ombudsstelle-barrierefreie-it@mags.nrw.de",
+        ]  # fmt: skip
+        for text in expected:
+            assert text in page, text
+        assert "Schlichtungsstelle" not in page
 
-
-def test_accessibility_statement_has_what_the_law_asks(client, pages):
-    page = client.get("/barrierefreiheit/").content.decode()
-    expected = [
-        "teilweise", "Nicht barrierefreie Inhalte", "Gebärdensprache", "Erstellt am",
-        "Zuletzt überprüft am", "/barriere-melden/",
-        "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
-        "ombudsstelle-barrierefreie-it@mags.nrw.de",
-    ]  # fmt: skip
-    for text in expected:
-        assert text in page, text
-    assert "Schlichtungsstelle" not in page
-
-
-def test_redaktion_edits_a_legal_page_in_the_admin(client, pages, admin_client_logged_in):
-    imprint = InfoPage.objects.get(slug="impressum")
-    response = admin_client_logged_in.post(
-        f"/admin/strategy/infopage/{imprint.pk}/change/",
-        {"slug": "impressum", "title": "Impressum", "body": "Neuer **Text** der Redaktion.",
-         "stated_on": "", "reviewed_on": "2026-11-24"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    assert (
-        "Neuer <strong>Text</strong> der Redaktion." in client.get("/impressum/").content.decode()
-    )
+    def test_redaktion_edits_a_legal_page_in_the_admin(self, client, admin_client_logged_in):
+        imprint = InfoPage.objects.get(slug="impressum")
+        response = admin_client_logged_in.post(
+            f"/admin/strategy/infopage/{imprint.pk}/change/",
+            {"slug": "impressum", "title": "Impressum", "body": "Neuer **Text** der Redaktion.",
+             "stated_on": "", "reviewed_on": "2026-11-24"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        assert (
+            "Neuer <strong>Text</strong> der Redaktion."
+            in client.get("/impressum/").content.decode()
+        )
 
 
 def test_pages_without_admin_text_show_their_defaults(client):

@@ -36,41 +36,38 @@ def load_seed() -> str:
     return out.getvalue()
 
 
-def test_seed_holds_the_four_leitsaetze_verbatim():
-    load_seed()
-    assert list(Principle.objects.values_list("text", flat=True)) == LEITSAETZE
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestTheLoadedSeed:
+    """What the seed holds once loaded (loaded once for these tests, which only read)."""
 
+    def test_seed_holds_the_four_leitsaetze_verbatim(self):
+        assert list(Principle.objects.values_list("text", flat=True)) == LEITSAETZE
 
-def test_seed_has_both_substrategies_and_a_varied_catalogue():
-    load_seed()
-    assert list(SubStrategy.objects.values_list("name", flat=True)) == [
-        "Smart City",
-        "E-Government",
-    ]
-    measures = Measure.objects.published()
-    assert measures.count() >= 30
-    assert set(measures.values_list("status", flat=True)) == set(Measure.Status.values)
-    assert {"hoch", "mittel", "niedrig"} == set(measures.values_list("priority", flat=True))
-    for substrategy in SubStrategy.objects.all():
-        assert measures.in_substrategy(substrategy).exists()
-        assert substrategy.goals.overarching().exists()
-        assert substrategy.goals.strategic().exists()
+    def test_seed_has_both_substrategies_and_a_varied_catalogue(self):
+        assert list(SubStrategy.objects.values_list("name", flat=True)) == [
+            "Smart City",
+            "E-Government",
+        ]
+        measures = Measure.objects.published()
+        assert measures.count() >= 30
+        assert set(measures.values_list("status", flat=True)) == set(Measure.Status.values)
+        assert {"hoch", "mittel", "niedrig"} == set(measures.values_list("priority", flat=True))
+        for substrategy in SubStrategy.objects.all():
+            assert measures.in_substrategy(substrategy).exists()
+            assert substrategy.goals.overarching().exists()
+            assert substrategy.goals.strategic().exists()
 
+    def test_seed_marks_every_invented_measure_as_example_and_cites_known_projects(self):
+        for measure in Measure.objects.all():
+            assert measure.is_example or measure.source, measure.code
+        assert Measure.objects.exclude(source="").count() >= 5
 
-def test_seed_marks_every_invented_measure_as_example_and_cites_known_projects():
-    load_seed()
-    for measure in Measure.objects.all():
-        assert measure.is_example or measure.source, measure.code
-    assert Measure.objects.exclude(source="").count() >= 5
-
-
-def test_seed_status_matches_its_latest_update_and_passes_validation():
-    load_seed()
-    for measure in Measure.objects.published():
-        latest = measure.updates.latest()
-        assert (latest.status, latest.progress) == (measure.status, measure.progress), measure
-        measure.full_clean()
-    assert StatusUpdate.objects.count() > Measure.objects.count()
+    def test_seed_status_matches_its_latest_update_and_passes_validation(self):
+        for measure in Measure.objects.published():
+            latest = measure.updates.latest()
+            assert (latest.status, latest.progress) == (measure.status, measure.progress), measure
+            measure.full_clean()
+        assert StatusUpdate.objects.count() > Measure.objects.count()
 
 
 def test_loading_the_seed_twice_changes_nothing():
