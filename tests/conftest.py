@@ -1,6 +1,5 @@
 import os
 import socket
-import threading
 
 import pytest
 from django.conf import settings
@@ -8,10 +7,19 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # The test client speaks plain HTTP, also in the processes some tests start.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+
+# No test depends on how fast the machine is: Hypothesis sets no deadline per example and
+# does not fail a test whose examples are slow to generate (tests may still set more).
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -176,27 +184,31 @@ def run_django(script: str, database_url: str, **variables) -> str:
 
 
 class SilentServer:
-    """Accepts TCP connections and never says a word (a hung database or Redis)."""
+    """Takes TCP connections and never says a word (a hung database or Redis).
+
+    The system completes a connection on its own and keeps it queued until taken, so the
+    count of connections made does not depend on a thread of the test being scheduled in
+    time."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.setblocking(False)
         self.port = self.listener.getsockname()[1]
-        self.accepted = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self._taken = []
 
-    def _accept(self):
+    @property
+    def accepted(self):
+        """The connections made so far."""
         while True:
             try:
-                accepted, _ = self.listener.accept()
-            except OSError:
-                return
-            self.accepted.append(accepted)
+                self._taken.append(self.listener.accept()[0])
+            except BlockingIOError:
+                return list(self._taken)
 
     def close(self):
-        self.listener.close()
         for accepted in self.accepted:
             accepted.close()
+        self.listener.close()
 
 
 @pytest.fixture

@@ -144,22 +144,41 @@ def groups():
     migration.create_groups(state.apps, None)
 
 
+def waits_for_a_lock(backend, patience=60):
+    """Whether the PostgreSQL backend comes to wait for a lock, looked at every 50 ms for
+    at most `patience` seconds (a guard against a hang, not a measure of speed)."""
+    give_up = time.monotonic() + patience
+    while time.monotonic() < give_up:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [backend])
+            row = cursor.fetchone()
+        if row and row[0] == "Lock":
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_are_checked_one_after_the_other(groups, setting):
     own, fb = setting["own"], setting["fachbereich"]
     version = version_in(fb.get(change_url(own)))
     stale = form_data(own, version=version, title="Titel vom Fachbereich")
-    locked = threading.Event()
+    with connection.cursor() as cursor:  # the connection the second editor's request uses
+        cursor.execute("SELECT pg_backend_pid()")
+        request_backend = cursor.fetchone()[0]
+    locked, request_waited = threading.Event(), threading.Event()
 
     def first_save():
-        # Another editor's save, in its own connection: it holds the row while the second
-        # editor's request arrives, and commits a change of the summary.
+        # Another editor's save, in its own connection: it holds the row until the second
+        # editor's request waits for it, then commits a change of the summary.
         try:
             with transaction.atomic():
                 measure = Measure.objects.select_for_update().get(pk=own.pk)
                 locked.set()
-                time.sleep(2)
+                if waits_for_a_lock(request_backend):
+                    request_waited.set()
                 measure.summary = "Neu von Anna."
                 measure._history_user = setting["red_user"]
                 measure.save()
@@ -171,6 +190,7 @@ def test_concurrent_saves_are_checked_one_after_the_other(groups, setting):
     assert locked.wait(10)
     response = fb.post(change_url(own), stale)
     thread.join()
+    assert request_waited.is_set()
     assert response.status_code == 200
     assert "(geändert: Kurzbeschreibung)" in response.content.decode()
     own.refresh_from_db()
