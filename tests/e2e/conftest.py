@@ -59,9 +59,36 @@ def portal_server(django_db_setup, collected_static_files):
 
 @pytest.fixture
 def seeded_server(portal_server, transactional_db):
+    """The live server with the seed, for a test that writes: loaded for it alone and
+    removed after it (transactional_db flushes the database)."""
     _recreate_groups()
     call_command("load_seed", verbosity=0)
     return portal_server
+
+
+@pytest.fixture(scope="package")
+def seed_for_reading(portal_server, django_db_blocker):
+    """The seed, loaded and committed once for the browser tests that only read (the live
+    server's own connection sees it) and flushed after the last of them."""
+    with django_db_blocker.unblock():
+        _recreate_groups()
+        call_command("load_seed", verbosity=0)
+    yield portal_server
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def seeded_site(request, seed_for_reading, django_db_blocker):
+    """The live server with the seed, for a test that only reads: pages, forms with
+    errors, nothing that writes to the database. The seed is shared with the other such
+    tests; the test itself may query it."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        pytest.fail("seeded_site brings its own committed data; the test needs no db fixture.")
+    with django_db_blocker.unblock():
+        yield seed_for_reading
 
 
 def _recreate_groups():

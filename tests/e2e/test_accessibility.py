@@ -77,8 +77,8 @@ def describe(violations):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_is_accessible_at_both_widths(name, seeded_server, page_at):
-    url = seeded_server.url + PAGES[name]()
+def test_page_is_accessible_at_both_widths(name, seeded_site, page_at):
+    url = seeded_site.url + PAGES[name]()
     for width in WIDTHS:
         page = page_at(width)
         page.goto(url)
@@ -91,9 +91,9 @@ def test_page_is_accessible_at_both_widths(name, seeded_server, page_at):
 
 
 @pytest.mark.parametrize("name", ["start", "steckbrief", "katalog"])
-def test_skip_link_moves_focus_to_the_content(name, seeded_server, page_at):
+def test_skip_link_moves_focus_to_the_content(name, seeded_site, page_at):
     page = page_at(1280)
-    page.goto(seeded_server.url + PAGES[name]())
+    page.goto(seeded_site.url + PAGES[name]())
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top >= 0")
@@ -123,9 +123,9 @@ FOCUSABLE_SCRIPT = """() => [...document.querySelectorAll(
 @pytest.mark.parametrize(
     "name", ["start", "teilstrategie", "steckbrief", "katalog", "umsetzungsstand"]
 )
-def test_keyboard_reaches_every_control_with_visible_focus(name, seeded_server, page_at):
+def test_keyboard_reaches_every_control_with_visible_focus(name, seeded_site, page_at):
     page = page_at(1280)
-    page.goto(seeded_server.url + PAGES[name]())
+    page.goto(seeded_site.url + PAGES[name]())
     expected = page.evaluate(FOCUSABLE_SCRIPT)
     reached, invisible = set(), []
     for _ in range(expected + 5):
@@ -140,10 +140,10 @@ def test_keyboard_reaches_every_control_with_visible_focus(name, seeded_server, 
     assert len(reached) >= expected - 1, (len(reached), expected)
 
 
-def test_feedback_form_in_its_error_state_is_accessible(seeded_server, page_at):
+def test_feedback_form_in_its_error_state_is_accessible(seeded_site, page_at):
     for width in WIDTHS:
         page = page_at(width)
-        page.goto(seeded_server.url + "/barriere-melden/")
+        page.goto(seeded_site.url + "/barriere-melden/")
         page.fill("#id_email", "keine-adresse")
         with page.expect_navigation():
             page.click("button[type=submit]")

@@ -49,7 +49,7 @@ class NetworkLog:
         )
 
 
-def test_first_visit_is_light_and_a_repeat_visit_downloads_no_static_file(seeded_server, browser):
+def test_first_visit_is_light_and_a_repeat_visit_downloads_no_static_file(seeded_site, browser):
     problems, weights = [], {}
     for name, path_for in PAGES.items():
         path = path_for()
@@ -57,7 +57,7 @@ def test_first_visit_is_light_and_a_repeat_visit_downloads_no_static_file(seeded
         page = context.new_page()
         log = NetworkLog(page)
         try:
-            page.goto(seeded_server.url + path, wait_until="networkidle")
+            page.goto(seeded_site.url + path, wait_until="networkidle")
             requests = list(log.urls.values())
             total = sum(log.bytes.values())
             weights[name] = (len(requests), round(total / 1024))
@@ -69,7 +69,7 @@ def test_first_visit_is_light_and_a_repeat_visit_downloads_no_static_file(seeded
                 problems.append(f"{path}: lädt kein CSS")
 
             log.reset()
-            page.goto(seeded_server.url + path, wait_until="networkidle")
+            page.goto(seeded_site.url + path, wait_until="networkidle")
             if not log.urls:
                 problems.append(f"{path}: der zweite Besuch fragt die Seite nicht an")
             if again := log.downloaded_static():
