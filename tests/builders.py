@@ -123,9 +123,13 @@ def add_measures(world: dict, count: int) -> list:
         make_update(measure, date=datetime.date(2026, 6, 1))
         Milestone.objects.create(measure=measure, title="Start", due_date=datetime.date(2025, 3, 1))
         Indicator.objects.create(
-            measure=measure, name="Nutzung", baseline=0, target=100, current=40,
+            measure=measure,
+            name="Nutzung",
+            baseline=0,
+            target=100,
+            current=40,
             as_of=datetime.date(2026, 6, 1),
-        )  # fmt: skip
+        )
         if created:
             measure.dependencies.add(created[-1])
         created.append(measure)

@@ -1,5 +1,6 @@
 import os
 import socket
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 # The test client speaks plain HTTP, also in the processes some tests start.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("PDF_RENDER_LOCK_DIR", tempfile.mkdtemp(prefix="iserlohn-pdf-tests-"))
 MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 
 # No test depends on how fast the machine is: Hypothesis sets no deadline per example and
@@ -32,6 +34,9 @@ def fast_test_settings():
         # Tests fetch many PDFs from one address; tests/measures/test_pdf_limits.py sets
         # the production budget where it is the subject.
         PDF_RENDERS_PER_CLIENT=1000,
+        # Renders of this run take slots of its own: another run, or `make run`, on the same
+        # machine does not make its PDFs wait.
+        PDF_RENDER_LOCK_DIR=os.environ["PDF_RENDER_LOCK_DIR"],
         STORAGES=settings.STORAGES
         | {
             "staticfiles": {
@@ -177,9 +182,13 @@ def run_django(script: str, database_url: str, **variables) -> str:
     }
     env.pop("REDIS_URL", None)
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=True,
-    )  # fmt: skip
+    )
     return result.stdout
 
 

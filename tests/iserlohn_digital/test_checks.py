@@ -21,8 +21,12 @@ def deploy_check(**variables):
     env = {"PATH": os.environ["PATH"], **variables}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_four_required_variables_pass_the_deploy_check():

@@ -14,10 +14,13 @@ from tests.conftest import signed_in_staff
 pytestmark = pytest.mark.django_db
 
 HISTORY_MODELS = sorted(
-    (model for model, model_admin in admin.site._registry.items()
-     if isinstance(model_admin, SimpleHistoryAdmin)),
+    (
+        model
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    ),
     key=lambda model: model._meta.label,
-)  # fmt: skip
+)
 
 
 @pytest.fixture
@@ -88,8 +91,9 @@ class TestWithTheSeed:
         before = snapshot(obj)
         client = world["fachbereich"]
         assert client.get(version_url(obj)).status_code == 403
-        response = client.post(version_url(obj), {"title": "Übernommen", "name": "Übernommen",
-                                                  "is_published": ""})  # fmt: skip
+        response = client.post(
+            version_url(obj), {"title": "Übernommen", "name": "Übernommen", "is_published": ""}
+        )
         assert response.status_code == 403
         assert snapshot(obj) == before
 

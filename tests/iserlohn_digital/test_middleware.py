@@ -5,8 +5,16 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-PATHS = ["/", "/massnahmen/", "/umsetzungsstand/", "/daten/", "/api/v1/principles",
-         "/admin/login/", "/barriere-melden/", "/gibt-es-nicht/"]  # fmt: skip
+PATHS = [
+    "/",
+    "/massnahmen/",
+    "/umsetzungsstand/",
+    "/daten/",
+    "/api/v1/principles",
+    "/admin/login/",
+    "/barriere-melden/",
+    "/gibt-es-nicht/",
+]
 
 
 @pytest.mark.django_db
@@ -14,8 +22,14 @@ PATHS = ["/", "/massnahmen/", "/umsetzungsstand/", "/daten/", "/api/v1/principle
 def test_every_answer_carries_the_security_headers(client, path):
     response = client.get(path)
     csp = response["Content-Security-Policy"]
-    directives = ["default-src 'none'", "script-src 'self'", "style-src 'self'",
-                  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"]  # fmt: skip
+    directives = [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
     for directive in directives:
         assert directive in csp
     assert "unsafe-inline" not in csp

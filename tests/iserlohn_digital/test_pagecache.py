@@ -44,7 +44,7 @@ def test_an_edit_shows_on_the_next_request(client):
 
 def test_an_unchanged_page_answers_304_from_the_cache(client):
     make_measure()
-    url = reverse("strategy:home")
+    url = reverse("home")
     first = client.get(url)
     assert first["Last-Modified"]
     assert "no-cache" in first["Cache-Control"]

@@ -9,26 +9,70 @@ from hypothesis.extra.django import TestCase
 
 SEGMENT = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["SC-1.1", "EG-1.1", "SC-Z1", "SC-Z1.1", "bildung", "open-data",
-                     "..", "%00", "SC-1.99999", "smart-city", "ä", "a" * 300]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "SC-1.1",
+            "EG-1.1",
+            "SC-Z1",
+            "SC-Z1.1",
+            "bildung",
+            "open-data",
+            "..",
+            "%00",
+            "SC-1.99999",
+            "smart-city",
+            "ä",
+            "a" * 300,
+        ]
+    ),
+)
 PATTERNS = [
-    "/{}/", "/ziele/{}/", "/handlungsfelder/{}/", "/massnahmen/{}/",
-    "/massnahmen/{}/steckbrief.pdf", "/schlagworte/{}/", "/daten/massnahmen/{}/meilensteine.ics",
-    "/daten/massnahmen/{}/statusmeldungen.atom", "/daten/handlungsfelder/{}/statusmeldungen.atom",
-    "/api/v1/measures/{}", "/api/v1/goals/{}", "/api/v1/fields/{}",
-]  # fmt: skip
+    "/{}/",
+    "/ziele/{}/",
+    "/handlungsfelder/{}/",
+    "/massnahmen/{}/",
+    "/massnahmen/{}/steckbrief.pdf",
+    "/schlagworte/{}/",
+    "/daten/massnahmen/{}/meilensteine.ics",
+    "/daten/massnahmen/{}/statusmeldungen.atom",
+    "/daten/handlungsfelder/{}/statusmeldungen.atom",
+    "/api/v1/measures/{}",
+    "/api/v1/goals/{}",
+    "/api/v1/fields/{}",
+]
 FIXED = [
-    "/", "/leitbild/", "/massnahmen/", "/massnahmen/export.csv", "/umsetzungsstand/",
-    "/handlungsfelder/", "/schlagworte/", "/downloads/sachstandsbericht.pdf", "/daten/",
-    "/api/v1/measures", "/api/v1/updates", "/sitemap.xml", "/impressum/",
-]  # fmt: skip
+    "/",
+    "/leitbild/",
+    "/massnahmen/",
+    "/massnahmen/export.csv",
+    "/umsetzungsstand/",
+    "/handlungsfelder/",
+    "/schlagworte/",
+    "/downloads/sachstandsbericht.pdf",
+    "/daten/",
+    "/api/v1/measures",
+    "/api/v1/updates",
+    "/sitemap.xml",
+    "/impressum/",
+]
 PARAMS = st.dictionaries(
-    st.sampled_from(["q", "status", "seite", "page", "stichtag", "seit", "zeitraum",
-                     "sortierung", "measure", "x"]),
+    st.sampled_from(
+        [
+            "q",
+            "status",
+            "seite",
+            "page",
+            "stichtag",
+            "seit",
+            "zeitraum",
+            "sortierung",
+            "measure",
+            "x",
+        ]
+    ),
     st.text(max_size=20),
     max_size=4,
-)  # fmt: skip
+)
 
 
 def _safe(text):
@@ -56,11 +100,18 @@ class PublicUrlFuzzTest(TestCase):
 
 
 NUL_PATHS = [
-    "/api/v1/updates?measure=%00", "/api/v1/milestones?measure=%00", "/api/v1/measures/%00",
-    "/api/v1/goals/%00", "/api/v1/fields/%00", "/api/v1/measures?q=%00&einheit=%00",
-    "/downloads/sachstandsbericht.pdf?stichtag=%00", "/massnahmen/?q=%00&schlagwort=%00",
-    "/massnahmen/export.pdf?q=%00", "/massnahmen/%00/", "/%00/",
-]  # fmt: skip
+    "/api/v1/updates?measure=%00",
+    "/api/v1/milestones?measure=%00",
+    "/api/v1/measures/%00",
+    "/api/v1/goals/%00",
+    "/api/v1/fields/%00",
+    "/api/v1/measures?q=%00&einheit=%00",
+    "/downloads/sachstandsbericht.pdf?stichtag=%00",
+    "/massnahmen/?q=%00&schlagwort=%00",
+    "/massnahmen/export.pdf?q=%00",
+    "/massnahmen/%00/",
+    "/%00/",
+]
 
 
 @pytest.mark.parametrize("path", NUL_PATHS)

@@ -70,10 +70,18 @@ def test_api_answers_503_when_the_database_goes_away_in_the_middle(client, monke
     settings.PAGE_CACHE = False
     world = make_world(2)
     measure, goal, field = world["measures"][0], world["goal"], world["field"]
-    paths = ["/api/v1/principles", "/api/v1/substrategies", "/api/v1/goals",
-             f"/api/v1/goals/{goal.code}", "/api/v1/fields", f"/api/v1/fields/{field.slug}",
-             "/api/v1/measures", f"/api/v1/measures/{measure.code}", "/api/v1/updates",
-             "/api/v1/milestones"]  # fmt: skip
+    paths = [
+        "/api/v1/principles",
+        "/api/v1/substrategies",
+        "/api/v1/goals",
+        f"/api/v1/goals/{goal.code}",
+        "/api/v1/fields",
+        f"/api/v1/fields/{field.slug}",
+        "/api/v1/measures",
+        f"/api/v1/measures/{measure.code}",
+        "/api/v1/updates",
+        "/api/v1/milestones",
+    ]
     cursor, budget = connection.cursor, []
 
     def fail_when_spent(*args, **kwargs):

@@ -64,8 +64,15 @@ def test_status_update_added_in_the_admin_records_its_author(admin_client_logged
     url = reverse("admin:measures_statusupdate_add")
     response = admin_client_logged_in.post(
         url,
-        {"measure": measure.pk, "date": "2026-11-01", "status": "umsetzung", "progress": "30",
-         "note": "Weiter gekommen.", "evidence_url": "", "evidence_title": ""},
-    )  # fmt: skip
+        {
+            "measure": measure.pk,
+            "date": "2026-11-01",
+            "status": "umsetzung",
+            "progress": "30",
+            "note": "Weiter gekommen.",
+            "evidence_url": "",
+            "evidence_title": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert StatusUpdate.objects.get(measure=measure).author.username == "redaktion"

@@ -87,10 +87,13 @@ def test_backup_restore_round_trip_is_identical(tmp_path, client, django_user_mo
     differing = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert len(before) == len(after)
     assert not differing, [
-        (a["model"], a["pk"], {k: (v, b["fields"].get(k)) for k, v in a["fields"].items()
-                               if b["fields"].get(k) != v})
+        (
+            a["model"],
+            a["pk"],
+            {k: (v, b["fields"].get(k)) for k, v in a["fields"].items() if b["fields"].get(k) != v},
+        )
         for a, b in differing[:3]
-    ]  # fmt: skip
+    ]
     restored = Measure.objects.get(code=measure.code)
     assert restored.title == "Geänderter Titel"
     assert restored.history.count() >= 1

@@ -29,24 +29,42 @@ def build_catalogue():
     school = make_unit(slug="schule", name="Schule und Sport")
     citizens = make_unit(slug="buergerservice", name="Bürgerservice")
     bus = make_measure(
-        field_of_action=mobility, code="SC-3.1", title="Autonomer Bus", status="abgeschlossen",
-        progress=100, priority="hoch", lead_unit=school,
-        start_date=datetime.date(2021, 1, 1), end_date=datetime.date(2023, 12, 31),
+        field_of_action=mobility,
+        code="SC-3.1",
+        title="Autonomer Bus",
+        status="abgeschlossen",
+        progress=100,
+        priority="hoch",
+        lead_unit=school,
+        start_date=datetime.date(2021, 1, 1),
+        end_date=datetime.date(2023, 12, 31),
         summary="Ein Bus fährt ohne Fahrer.",
-    )  # fmt: skip
+    )
     portal = make_measure(
-        field_of_action=online, code="EG-1.1", title="Serviceportal", status="umsetzung",
-        progress=60, priority="hoch", lead_unit=citizens,
-        start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2026, 12, 31),
+        field_of_action=online,
+        code="EG-1.1",
+        title="Serviceportal",
+        status="umsetzung",
+        progress=60,
+        priority="hoch",
+        lead_unit=citizens,
+        start_date=datetime.date(2022, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
         summary="Anträge an die Verwaltung online stellen.",
         description="Die Digitalisierung der Verwaltung macht Wege ins Rathaus überflüssig.",
-    )  # fmt: skip
+    )
     akte = make_measure(
-        field_of_action=online, code="EG-1.2", title="E-Akte", status="geplant",
-        progress=0, priority="niedrig", lead_unit=citizens,
-        start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2028, 12, 31),
+        field_of_action=online,
+        code="EG-1.2",
+        title="E-Akte",
+        status="geplant",
+        progress=0,
+        priority="niedrig",
+        lead_unit=citizens,
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2028, 12, 31),
         summary="Akten werden elektronisch geführt.",
-    )  # fmt: skip
+    )
     portal.tags.add("OZG")
     akte.tags.add("OZG", "Papierlos")
     return {"bus": bus, "portal": portal, "akte": akte}
@@ -67,8 +85,9 @@ class TestWithOneCatalogue:
     """Three measures in two Teilstrategien, built once for these tests."""
 
     def test_without_parameters_lists_all_published_by_code(self, client, catalogue):
-        make_measure(field_of_action=catalogue["bus"].field_of_action, code="SC-3.9",
-                     is_published=False)  # fmt: skip
+        make_measure(
+            field_of_action=catalogue["bus"].field_of_action, code="SC-3.9", is_published=False
+        )
         response = client.get("/massnahmen/")
         assert codes(response) == ["EG-1.1", "EG-1.2", "SC-3.1"]
         assert "3 Maßnahmen" in response.content.decode()
@@ -124,9 +143,11 @@ class TestWithOneCatalogue:
     @pytest.mark.postgres
     def test_search_on_postgresql_ranks_title_above_description(self, client, catalogue):
         make_measure(
-            field_of_action=catalogue["portal"].field_of_action, code="EG-1.3",
-            title="Bus-Fahrplan im Portal", summary="Kurz.",
-        )  # fmt: skip
+            field_of_action=catalogue["portal"].field_of_action,
+            code="EG-1.3",
+            title="Bus-Fahrplan im Portal",
+            summary="Kurz.",
+        )
         assert codes(client.get("/massnahmen/?q=Bus"))[:2] in (
             ["SC-3.1", "EG-1.3"],
             ["EG-1.3", "SC-3.1"],
@@ -173,8 +194,19 @@ def test_pagination_has_20_per_page_and_keeps_the_filters(client):
     assert world
 
 
-PARAMETERS = ["q", "teilstrategie", "handlungsfeld", "status", "prioritaet", "einheit",
-              "schlagwort", "zeitraum", "sortierung", "seite", "x"]  # fmt: skip
+PARAMETERS = [
+    "q",
+    "teilstrategie",
+    "handlungsfeld",
+    "status",
+    "prioritaet",
+    "einheit",
+    "schlagwort",
+    "zeitraum",
+    "sortierung",
+    "seite",
+    "x",
+]
 
 
 class CatalogueFuzzTest(TestCase):
@@ -204,7 +236,7 @@ class CatalogueFuzzTest(TestCase):
                         "' OR 1=1 --",
                     ]
                 ),
-            ),  # fmt: skip
+            ),
             max_size=6,
         )
     )

@@ -62,9 +62,11 @@ def column_check(model, field) -> Constraint:
     the column, PostgreSQL "<table>_<column>_check"."""
     column, table = model._meta.get_field(field).column, model._meta.db_table
     return Constraint(
-        f"{table}.{column} >= 0", IntegrityError, f"CHECK constraint failed: {column}",
+        f"{table}.{column} >= 0",
+        IntegrityError,
+        f"CHECK constraint failed: {column}",
         f'violates check constraint "{table}_{column}_check"',
-    )  # fmt: skip
+    )
 
 
 def unique(model, *fields) -> Constraint:
@@ -72,16 +74,20 @@ def unique(model, *fields) -> Constraint:
     constraint ("<table>_<column>_key" for the field), SQLite the columns."""
     table = model._meta.db_table
     columns = [model._meta.get_field(field).column for field in fields]
-    names = [c.name for c in model._meta.constraints
-             if isinstance(c, UniqueConstraint) and tuple(c.fields) == fields]  # fmt: skip
+    names = [
+        c.name
+        for c in model._meta.constraints
+        if isinstance(c, UniqueConstraint) and tuple(c.fields) == fields
+    ]
     if not names:
         assert len(fields) == 1 and model._meta.get_field(fields[0]).unique, (model, fields)
         names = [f"{table}_{columns[0]}_key"]
     return Constraint(
-        names[0], IntegrityError,
+        names[0],
+        IntegrityError,
         "UNIQUE constraint failed: " + ", ".join(f"{table}.{column}" for column in columns),
         f'violates unique constraint "{names[0]}"',
-    )  # fmt: skip
+    )
 
 
 def too_long(model, field) -> Constraint:
@@ -89,9 +95,11 @@ def too_long(model, field) -> Constraint:
     SQLite does not limit text by its type."""
     length = model._meta.get_field(field).max_length
     return Constraint(
-        f"varchar({length})", DataError, None,
+        f"varchar({length})",
+        DataError,
+        None,
         f"value too long for type character varying({length})",
-    )  # fmt: skip
+    )
 
 
 def rejects(write, constraint, *alternatives):

@@ -46,9 +46,18 @@ def csv_text(rows):
 
 def new_row(field, unit, code, **values):
     row = dict.fromkeys(COLUMNS, "")
-    row.update(code=code, titel=f"Maßnahme {code}", handlungsfeld=field.slug, status="geplant",
-               fortschritt="0", prioritaet="mittel", federfuehrung=unit.slug,
-               kurzbeschreibung="Kurz.", veroeffentlicht="nein", beispiel="nein")  # fmt: skip
+    row.update(
+        code=code,
+        titel=f"Maßnahme {code}",
+        handlungsfeld=field.slug,
+        status="geplant",
+        fortschritt="0",
+        prioritaet="mittel",
+        federfuehrung=unit.slug,
+        kurzbeschreibung="Kurz.",
+        veroeffentlicht="nein",
+        beispiel="nein",
+    )
     row.update(values)
     return row
 
@@ -104,10 +113,12 @@ def test_export_command_neutralises_formulas_too(tmp_path):
 
 def test_a_nul_byte_in_a_cell_is_a_row_error_and_writes_nothing(admin_client_logged_in):
     field, unit = make_field(code="SC-1", slug="daten"), make_unit(slug="schule")
-    text = csv_text([
-        new_row(field, unit, "SC-1.1"),
-        new_row(field, unit, "SC-1.2", beschreibung="Text mit \x00 darin"),
-    ])  # fmt: skip
+    text = csv_text(
+        [
+            new_row(field, unit, "SC-1.1"),
+            new_row(field, unit, "SC-1.2", beschreibung="Text mit \x00 darin"),
+        ]
+    )
     response = admin_client_logged_in.post(import_url(), {"file": upload(text), "dry_run": "on"})
     assert response.status_code == 200
     result = response.context["result"]
@@ -124,8 +135,9 @@ def test_a_nul_byte_in_a_cell_is_a_row_error_and_writes_nothing(admin_client_log
 
 def test_other_control_characters_and_a_nul_in_the_header_are_refused():
     field, unit = make_field(code="SC-1", slug="daten"), make_unit(slug="schule")
-    result = import_measures(csv_text([new_row(field, unit, "SC-1.1", titel="A\x1bB")]),
-                             dry_run=False)  # fmt: skip
+    result = import_measures(
+        csv_text([new_row(field, unit, "SC-1.1", titel="A\x1bB")]), dry_run=False
+    )
     assert result.errors[0].errors == ["titel: enthält ein unzulässiges Steuerzeichen."]
     header = import_measures("code,titel\x00,handlungsfeld,federfuehrung\r\n", dry_run=False)
     assert header.errors[0].errors == ["Die Kopfzeile enthält ein unzulässiges Steuerzeichen."]

@@ -26,8 +26,9 @@ PASSWORD = "ein-langes-passwort-123"
 def setting(django_user_model):
     field = make_field(code="SC-1", slug="daten")
     own_unit, other_unit = make_unit(slug="schule"), make_unit(slug="umwelt")
-    own = make_measure(field_of_action=field, code="SC-1.1", lead_unit=own_unit,
-                       status="umsetzung", progress=30)  # fmt: skip
+    own = make_measure(
+        field_of_action=field, code="SC-1.1", lead_unit=own_unit, status="umsetzung", progress=30
+    )
     other = make_measure(field_of_action=field, code="SC-1.2", lead_unit=other_unit)
     fachbereich, fb_user = signed_in_staff(django_user_model, "fb", "Fachbereich", [own_unit])
     redaktion, red_user = signed_in_staff(django_user_model, "red", "Redaktion")
@@ -40,14 +41,29 @@ def change_url(obj):
 
 def form_data(measure, **changes):
     data = {
-        "code": measure.code, "field_of_action": measure.field_of_action_id,
-        "title": measure.title, "summary": measure.summary, "description": measure.description,
-        "status": measure.status, "progress": measure.progress, "priority": measure.priority,
-        "start_date": "", "end_date": "", "lead_unit": measure.lead_unit_id, "partners": "",
-        "funding": "", "budget": "", "easy_language_summary": "", "source": "",
-        "source_url": "", "status_note": "", "evidence_url": "", "evidence_title": "",
-        "is_published": "on", "version": current_version(measure.pk),
-    }  # fmt: skip
+        "code": measure.code,
+        "field_of_action": measure.field_of_action_id,
+        "title": measure.title,
+        "summary": measure.summary,
+        "description": measure.description,
+        "status": measure.status,
+        "progress": measure.progress,
+        "priority": measure.priority,
+        "start_date": "",
+        "end_date": "",
+        "lead_unit": measure.lead_unit_id,
+        "partners": "",
+        "funding": "",
+        "budget": "",
+        "easy_language_summary": "",
+        "source": "",
+        "source_url": "",
+        "status_note": "",
+        "evidence_url": "",
+        "evidence_title": "",
+        "is_published": "on",
+        "version": current_version(measure.pk),
+    }
     for prefix in ("updates", "milestones", "indicators", "online_services"):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
@@ -75,8 +91,17 @@ def test_groups_have_exactly_their_permissions():
         "add_milestone",
         "change_indicator",
     } <= fachbereich
-    assert not {"publish_measure", "delete_measure", "add_measure", "change_goal",
-                "delete_statusupdate", "change_fieldofaction"} & fachbereich  # fmt: skip
+    assert (
+        not {
+            "publish_measure",
+            "delete_measure",
+            "add_measure",
+            "change_goal",
+            "delete_statusupdate",
+            "change_fieldofaction",
+        }
+        & fachbereich
+    )
 
 
 def test_fachbereich_sees_only_its_own_measures(setting):
@@ -99,8 +124,9 @@ def test_another_units_measure_by_url_is_forbidden(setting, suffix):
 def test_another_units_status_update_and_milestone_are_forbidden(setting):
     from measures.models import Milestone
 
-    update = StatusUpdate.objects.create(measure=setting["other"], status="geplant",
-                                         progress=0, note="x")  # fmt: skip
+    update = StatusUpdate.objects.create(
+        measure=setting["other"], status="geplant", progress=0, note="x"
+    )
     milestone = Milestone.objects.create(measure=setting["other"], title="M", due_date="2026-01-01")
     assert setting["fachbereich"].get(change_url(update)).status_code == 403
     assert setting["fachbereich"].get(change_url(milestone)).status_code == 403
@@ -113,9 +139,15 @@ def test_fachbereich_cannot_change_code_field_unit_or_publication(setting):
     other_field = make_field(code="SC-2", slug="bildung")
     response = setting["fachbereich"].post(
         change_url(own),
-        form_data(own, code="SC-9.9", field_of_action=other_field.pk,
-                  lead_unit=setting["other_unit"].pk, is_published="", title="Neuer Titel"),
-    )  # fmt: skip
+        form_data(
+            own,
+            code="SC-9.9",
+            field_of_action=other_field.pk,
+            lead_unit=setting["other_unit"].pk,
+            is_published="",
+            title="Neuer Titel",
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     own.refresh_from_db()
     assert own.title == "Neuer Titel"
@@ -139,9 +171,13 @@ def test_changing_status_needs_a_note_and_records_a_dated_update(setting):
     assert own.updates.count() == 0
     response = client.post(
         change_url(own),
-        form_data(own, progress=60, status_note="Pilotschulen angeschlossen",
-                  evidence_url="https://example.org/ratsvorlage"),
-    )  # fmt: skip
+        form_data(
+            own,
+            progress=60,
+            status_note="Pilotschulen angeschlossen",
+            evidence_url="https://example.org/ratsvorlage",
+        ),
+    )
     assert response.status_code == 302
     update = own.updates.get()
     assert (update.progress, update.note, update.author.username) == (
@@ -179,8 +215,12 @@ def test_every_edit_is_in_the_history_with_user_and_can_be_reverted(setting):
 
 
 def test_publishing_in_bulk_is_for_the_redaktion(setting):
-    draft = make_measure(field_of_action=setting["field"], code="SC-1.3",
-                         lead_unit=setting["own_unit"], is_published=False)  # fmt: skip
+    draft = make_measure(
+        field_of_action=setting["field"],
+        code="SC-1.3",
+        lead_unit=setting["own_unit"],
+        is_published=False,
+    )
     url = reverse("admin:measures_measure_changelist")
     data = {"action": "publish", "_selected_action": [draft.pk]}
     setting["fachbereich"].post(url, data)
@@ -229,10 +269,18 @@ class TestCsvWithTheSeed:
             rows[0]["titel"] = "Neuer Titel im Probelauf"
             new = dict.fromkeys(rows[0], "")
             new_code = rows[0]["code"].rsplit(".", 1)[0] + ".77"
-            new.update(code=new_code, titel="Neue Maßnahme", handlungsfeld=rows[0]["handlungsfeld"],
-                       status="geplant", fortschritt="0", prioritaet="mittel",
-                       federfuehrung=rows[0]["federfuehrung"], kurzbeschreibung="Kurz.",
-                       veroeffentlicht="nein", beispiel="ja")  # fmt: skip
+            new.update(
+                code=new_code,
+                titel="Neue Maßnahme",
+                handlungsfeld=rows[0]["handlungsfeld"],
+                status="geplant",
+                fortschritt="0",
+                prioritaet="mittel",
+                federfuehrung=rows[0]["federfuehrung"],
+                kurzbeschreibung="Kurz.",
+                veroeffentlicht="nein",
+                beispiel="ja",
+            )
             rows.append(new)
 
         text, rows = edited_export(edit)
@@ -328,8 +376,15 @@ def test_passwords_need_twelve_characters():
 def test_editor_accounts_and_totp_enrolment_by_command(monkeypatch, django_user_model):
     unit = make_unit(slug="buergerservice")
     monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
-    call_command("create_editor", "fb2", "--rolle", "fachbereich", "--einheit", "buergerservice",
-                 stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "create_editor",
+        "fb2",
+        "--rolle",
+        "fachbereich",
+        "--einheit",
+        "buergerservice",
+        stdout=io.StringIO(),
+    )
     user = django_user_model.objects.get(username="fb2")
     assert user.is_staff and user.groups.filter(name="Fachbereich").exists()
     assert unit.members.filter(pk=user.pk).exists()

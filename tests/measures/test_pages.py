@@ -72,13 +72,19 @@ def test_each_page_type_shows_its_key_content(client):
         world["field"].get_absolute_url(): [world["field"].name, measure.title],
         world["goal"].get_absolute_url(): [world["goal"].title, measure.title],
         measure.get_absolute_url(): [
-            measure.title, "in Umsetzung", 'seit <time datetime="2025-06-01">01.06.2025</time>',
-            "Nutzung", "Kennzahlen", "Meilenstein", "Q1 2025 – Q4 2027", world["unit"].name,
+            measure.title,
+            "in Umsetzung",
+            'seit <time datetime="2025-06-01">01.06.2025</time>',
+            "Nutzung",
+            "Kennzahlen",
+            "Meilenstein",
+            "Q1 2025 – Q4 2027",
+            world["unit"].name,
         ],
         "/massnahmen/": ["2 Maßnahmen", measure.title],
         "/umsetzungsstand/": ["Maßnahmen nach Status", "Fortschritt je Handlungsfeld", "Zeitplan"],
         "/schlagworte/daten/": [measure.title],
-    }  # fmt: skip
+    }
     for path, texts in expectations.items():
         page = client.get(path).content.decode()
         for text in texts:
@@ -120,8 +126,13 @@ def test_unpublished_field_hides_its_measures(client):
 
 def test_unknown_codes_and_slugs_give_german_404(client):
     make_world(1)
-    for path in ["/massnahmen/XX-9.9/", "/ziele/nix/", "/handlungsfelder/nix/",
-                 "/schlagworte/nix/", "/keine-teilstrategie/"]:  # fmt: skip
+    for path in [
+        "/massnahmen/XX-9.9/",
+        "/ziele/nix/",
+        "/handlungsfelder/nix/",
+        "/schlagworte/nix/",
+        "/keine-teilstrategie/",
+    ]:
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Seite nicht gefunden" in response.content.decode()
@@ -189,9 +200,12 @@ def test_the_dashboard_lists_stay_short_and_say_how_many_there_are(client):
     field = make_field()
     for _ in range(DASHBOARD_LIMIT + 5):
         make_measure(
-            field_of_action=field, status="umsetzung", progress=50,
-            start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2021, 1, 1),
-        )  # fmt: skip
+            field_of_action=field,
+            status="umsetzung",
+            progress=50,
+            start_date=datetime.date(2020, 1, 1),
+            end_date=datetime.date(2021, 1, 1),
+        )
     response = client.get("/umsetzungsstand/")
     assert len(response.context["overdue"]) == DASHBOARD_LIMIT
     assert response.context["overdue_count"] == DASHBOARD_LIMIT + 5

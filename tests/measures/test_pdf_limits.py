@@ -33,13 +33,21 @@ def build_world():
     world = make_world(3)
     own, other = make_unit(slug="eigene"), make_unit(slug="fremde")
     world["own_draft"] = make_measure(
-        field_of_action=world["field"], code="SC-1.8", title="Eigener Entwurf",
-        lead_unit=own, is_published=False, status="umsetzung",
-    )  # fmt: skip
+        field_of_action=world["field"],
+        code="SC-1.8",
+        title="Eigener Entwurf",
+        lead_unit=own,
+        is_published=False,
+        status="umsetzung",
+    )
     world["other_draft"] = make_measure(
-        field_of_action=world["field"], code="SC-1.9", title="Fremder Entwurf",
-        lead_unit=other, is_published=False, status="umsetzung",
-    )  # fmt: skip
+        field_of_action=world["field"],
+        code="SC-1.9",
+        title="Fremder Entwurf",
+        lead_unit=other,
+        is_published=False,
+        status="umsetzung",
+    )
     world["own_unit"], world["other_unit"] = own, other
     return world
 
@@ -96,8 +104,9 @@ class TestDrafts:
         OnlineService.objects.create(
             slug="eigen", name="Eigener Dienst", measure=world["own_draft"]
         )
-        OnlineService.objects.create(slug="fremd", name="Fremder Dienst",
-                                     measure=world["other_draft"])  # fmt: skip
+        OnlineService.objects.create(
+            slug="fremd", name="Fremder Dienst", measure=world["other_draft"]
+        )
         OnlineService.objects.create(slug="ohne", name="Dienst ohne Maßnahme")
         page = world["fachbereich"].get("/admin/measures/onlineservice/")
         assert page.status_code == 200
@@ -238,8 +247,9 @@ class TestOneKeyScheme:
         first = client.get("/downloads/kurzbroschuere.pdf")
         # A restore (or a second database on the same Redis) counts its versions anew: same
         # number, another time of change.
-        ContentVersion.objects.update(changed_at=ContentVersion.current().changed_at
-                                      - datetime.timedelta(days=3))  # fmt: skip
+        ContentVersion.objects.update(
+            changed_at=ContentVersion.current().changed_at - datetime.timedelta(days=3)
+        )
         with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
             second = client.get("/downloads/kurzbroschuere.pdf")
             assert render.call_count == 1
@@ -261,8 +271,11 @@ class TestOneKeyScheme:
         redis_cache.clear()
         redis_cache.set("ohne-angabe", b"x")  # the default timeout, not "forever"
         with mock.patch.object(publications, "cache", redis_cache):
-            publications.get_pdf(publications.STECKBRIEF, lambda: {"measure": world["measures"][0]},
-                                 key=world["measures"][0].code)  # fmt: skip
+            publications.get_pdf(
+                publications.STECKBRIEF,
+                lambda: {"measure": world["measures"][0]},
+                key=world["measures"][0].code,
+            )
         client = Redis.from_url(location)
         keys = client.keys("test-ttl:*")
         assert len(keys) == 2

@@ -57,9 +57,11 @@ def embedded_fonts(reader):
 def build_world():
     world = make_world(4)
     world["draft"] = make_measure(
-        field_of_action=world["field"], code="SC-1.9", title="Geheimer Entwurf",
+        field_of_action=world["field"],
+        code="SC-1.9",
+        title="Geheimer Entwurf",
         is_published=False,
-    )  # fmt: skip
+    )
     return world
 
 
@@ -77,8 +79,9 @@ def world(shared_world):
 class TestWithOneWorld:
     """Four published measures and a draft, built once for these tests."""
 
-    @pytest.mark.parametrize("path", ["/downloads/kurzbroschuere.pdf",
-                                      "/downloads/digitalisierungsstrategie.pdf"])  # fmt: skip
+    @pytest.mark.parametrize(
+        "path", ["/downloads/kurzbroschuere.pdf", "/downloads/digitalisierungsstrategie.pdf"]
+    )
     def test_brochure_and_strategy_hold_every_published_measure_and_no_draft(
         self, client, world, path
     ):
@@ -176,9 +179,15 @@ class TestWithOneWorld:
 
     @pytest.mark.parametrize(
         "query",
-        ["stichtag=gestern", "stichtag=2026-13-01", "seit=2026-02-30", "stichtag=2999-01-01",
-         "stichtag=2026-06-01&seit=2026-07-01", "stichtag=1999-01-01"],
-    )  # fmt: skip
+        [
+            "stichtag=gestern",
+            "stichtag=2026-13-01",
+            "seit=2026-02-30",
+            "stichtag=2999-01-01",
+            "stichtag=2026-06-01&seit=2026-07-01",
+            "stichtag=1999-01-01",
+        ],
+    )
     def test_invalid_report_parameters_get_a_german_400(self, client, world, query):
         response = client.get(f"/downloads/sachstandsbericht.pdf?{query}")
         assert response.status_code == 400
@@ -190,8 +199,9 @@ class TestWithOneWorld:
         assert client.get("/massnahmen/export.pdf?status=erledigt").status_code == 400
 
     def test_filtered_list_pdf_holds_exactly_the_filtered_measures(self, client, world):
-        other = make_measure(field_of_action=world["field"], code="SC-1.7", title="Geplante Sache",
-                             status="geplant")  # fmt: skip
+        other = make_measure(
+            field_of_action=world["field"], code="SC-1.7", title="Geplante Sache", status="geplant"
+        )
         reader, _ = pdf(client, "/massnahmen/export.pdf?status=umsetzung")
         text = text_of(reader)
         assert all(m.code in text for m in world["measures"])

@@ -37,17 +37,68 @@ pytestmark = pytest.mark.django_db
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # The keys and meanings each output had before the record; they must not change.
-API_KEYS = {"code", "title", "summary", "status", "status_label", "progress", "priority",
-            "start_date", "end_date", "field_of_action", "substrategy", "lead_unit", "goals",
-            "tags", "last_update", "example", "url"}  # fmt: skip
-OPEN_DATA_KEYS = ["code", "titel", "teilstrategie", "handlungsfeld", "ziele", "status",
-                  "fortschritt", "prioritaet", "beginn", "ende", "federfuehrung",
-                  "schlagwoerter", "letzte_meldung", "url", "beispiel"]  # fmt: skip
-CATALOGUE_HEADINGS = {"Code", "Titel", "Teilstrategie", "Handlungsfeld", "Status",
-                      "Fortschritt (%)", "Priorität", "Beginn", "Ende", "Federführung", "Stand",
-                      "Schlagwörter", "Kurzbeschreibung", "Beispielinhalt"}  # fmt: skip
-NEW_API_KEYS = {"substrategy_name", "field_of_action_name", "priority_label", "budget",
-                "partners", "indicators", "milestones", "online_services"}  # fmt: skip
+API_KEYS = {
+    "code",
+    "title",
+    "summary",
+    "status",
+    "status_label",
+    "progress",
+    "priority",
+    "start_date",
+    "end_date",
+    "field_of_action",
+    "substrategy",
+    "lead_unit",
+    "goals",
+    "tags",
+    "last_update",
+    "example",
+    "url",
+}
+OPEN_DATA_KEYS = [
+    "code",
+    "titel",
+    "teilstrategie",
+    "handlungsfeld",
+    "ziele",
+    "status",
+    "fortschritt",
+    "prioritaet",
+    "beginn",
+    "ende",
+    "federfuehrung",
+    "schlagwoerter",
+    "letzte_meldung",
+    "url",
+    "beispiel",
+]
+CATALOGUE_HEADINGS = {
+    "Code",
+    "Titel",
+    "Teilstrategie",
+    "Handlungsfeld",
+    "Status",
+    "Fortschritt (%)",
+    "Priorität",
+    "Beginn",
+    "Ende",
+    "Federführung",
+    "Stand",
+    "Schlagwörter",
+    "Kurzbeschreibung",
+    "Beispielinhalt",
+}
+NEW_API_KEYS = {
+    "substrategy_name",
+    "field_of_action_name",
+    "priority_label",
+    "budget",
+    "partners",
+    "indicators",
+    "milestones",
+    "online_services",
+}
 
 
 @pytest.fixture
@@ -55,16 +106,25 @@ def full():
     """A published measure with every fact of the record, next to a draft measure and an
     unpublished goal that must appear nowhere."""
     substrategy = make_substrategy(slug="e-government", code="EG", name="E-Government")
-    field = make_field(substrategy=substrategy, code="EG-1", slug="online-dienste",
-                       name="Online-Dienste (OZG)")  # fmt: skip
+    field = make_field(
+        substrategy=substrategy, code="EG-1", slug="online-dienste", name="Online-Dienste (OZG)"
+    )
     unit = make_unit(slug="buergerservice", name="Bürgerservice")
     measure = make_measure(
-        field_of_action=field, code="EG-1.2", title="Leistungen online", lead_unit=unit,
-        summary="Anträge online stellen.", status="umsetzung", progress=40, priority="hoch",
-        start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2027, 12, 31),
-        budget=Decimal("380000.00"), partners="Kommunaler IT-Dienstleister\n\n  Land NRW  \n",
+        field_of_action=field,
+        code="EG-1.2",
+        title="Leistungen online",
+        lead_unit=unit,
+        summary="Anträge online stellen.",
+        status="umsetzung",
+        progress=40,
+        priority="hoch",
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        budget=Decimal("380000.00"),
+        partners="Kommunaler IT-Dienstleister\n\n  Land NRW  \n",
         is_example=True,
-    )  # fmt: skip
+    )
     published_goal = make_goal(substrategy=substrategy, code="EG-Z1.2")
     other_goal = make_goal(substrategy=substrategy, code="EG-Z1.1")
     secret_goal = make_goal(substrategy=substrategy, code="EG-Z9.9", is_published=False)
@@ -73,15 +133,25 @@ def full():
     make_update(measure, date=datetime.date(2025, 5, 1), progress=10)
     make_update(measure, date=datetime.date(2026, 1, 15))
     Indicator.objects.create(
-        measure=measure, name="Anteil online gestellter Anträge", unit="%", baseline=10,
-        target=50, current=Decimal("20.50"), as_of=datetime.date(2026, 1, 31), position=1,
-    )  # fmt: skip
+        measure=measure,
+        name="Anteil online gestellter Anträge",
+        unit="%",
+        baseline=10,
+        target=50,
+        current=Decimal("20.50"),
+        as_of=datetime.date(2026, 1, 31),
+        position=1,
+    )
     Indicator.objects.create(measure=measure, name="Dienste", baseline=12, target=120)
-    Milestone.objects.create(measure=measure, title="Ausschreibung",
-                             due_date=datetime.date(2026, 3, 31),
-                             reached_on=datetime.date(2026, 3, 20))  # fmt: skip
-    Milestone.objects.create(measure=measure, title="Alle online",
-                             due_date=datetime.date(2027, 12, 31))  # fmt: skip
+    Milestone.objects.create(
+        measure=measure,
+        title="Ausschreibung",
+        due_date=datetime.date(2026, 3, 31),
+        reached_on=datetime.date(2026, 3, 20),
+    )
+    Milestone.objects.create(
+        measure=measure, title="Alle online", due_date=datetime.date(2027, 12, 31)
+    )
     OnlineService.objects.create(
         slug="gewerbe",
         name="Gewerbe anmelden",
@@ -90,11 +160,11 @@ def full():
         measure=measure,
     )
     OnlineService.objects.create(slug="hund", name="Hundesteuer", maturity=1, measure=measure)
-    draft = make_measure(field_of_action=field, code="EG-1.9", title="Entwurf",
-                         is_published=False)  # fmt: skip
+    draft = make_measure(field_of_action=field, code="EG-1.9", title="Entwurf", is_published=False)
     OnlineService.objects.create(slug="geheim", name="Geheimer Dienst", measure=draft)
-    Milestone.objects.create(measure=draft, title="Geheimer Termin",
-                             due_date=datetime.date(2026, 5, 1))  # fmt: skip
+    Milestone.objects.create(
+        measure=draft, title="Geheimer Termin", due_date=datetime.date(2026, 5, 1)
+    )
     Indicator.objects.create(measure=draft, name="Geheime Kennzahl", baseline=0, target=1)
     return {"measure": measure, "draft": draft}
 
@@ -184,8 +254,14 @@ def test_every_field_has_a_german_key_heading_and_description():
     for each in columns + parts:
         assert each.key and each.heading and each.description, each
     nested = {column.key: [part.key for part in column.parts] for column in columns}
-    assert nested["kennzahlen"] == ["name", "einheit", "ausgangswert", "zielwert",
-                                    "aktueller_wert", "stand"]  # fmt: skip
+    assert nested["kennzahlen"] == [
+        "name",
+        "einheit",
+        "ausgangswert",
+        "zielwert",
+        "aktueller_wert",
+        "stand",
+    ]
     assert nested["meilensteine"] == ["titel", "termin", "erreicht_am"]
     assert nested["online_dienste"] == ["name", "reifegrad", "reifegrad_bezeichnung", "url"]
 
@@ -200,9 +276,13 @@ def test_api_keeps_its_keys_and_meanings_and_gains_the_new_facts(client, full):
     assert (data["start_date"], data["last_update"]) == ("2024-01-01", "2026-01-15")
     assert data["budget"] == 380000
     assert data["indicators"][1] == {
-        "name": "Anteil online gestellter Anträge", "unit": "%", "baseline": 10, "target": 50,
-        "current": 20.5, "as_of": "2026-01-31",
-    }  # fmt: skip
+        "name": "Anteil online gestellter Anträge",
+        "unit": "%",
+        "baseline": 10,
+        "target": 50,
+        "current": 20.5,
+        "as_of": "2026-01-31",
+    }
     assert data["milestones"][0]["reached_on"] == "2026-03-20"
     assert data["online_services"][0]["maturity"] == 3
     assert client.get("/api/v1/measures").json()["items"] == [data]
@@ -213,27 +293,45 @@ def test_open_data_json_keeps_its_keys_and_meanings_and_gains_the_new_facts(clie
     [measure] = data["massnahmen"]
     assert list(measure)[: len(OPEN_DATA_KEYS)] == OPEN_DATA_KEYS
     assert {key: measure[key] for key in OPEN_DATA_KEYS} == {
-        "code": "EG-1.2", "titel": "Leistungen online", "teilstrategie": "E-Government",
-        "handlungsfeld": "Online-Dienste (OZG)", "ziele": ["EG-Z1.1", "EG-Z1.2"],
-        "status": "in Umsetzung", "fortschritt": 40, "prioritaet": "hoch",
-        "beginn": "2024-01-01", "ende": "2027-12-31", "federfuehrung": "Bürgerservice",
-        "schlagwoerter": ["Anträge", "OZG"], "letzte_meldung": "2026-01-15",
-        "url": full["measure"].get_full_url(), "beispiel": True,
-    }  # fmt: skip
+        "code": "EG-1.2",
+        "titel": "Leistungen online",
+        "teilstrategie": "E-Government",
+        "handlungsfeld": "Online-Dienste (OZG)",
+        "ziele": ["EG-Z1.1", "EG-Z1.2"],
+        "status": "in Umsetzung",
+        "fortschritt": 40,
+        "prioritaet": "hoch",
+        "beginn": "2024-01-01",
+        "ende": "2027-12-31",
+        "federfuehrung": "Bürgerservice",
+        "schlagwoerter": ["Anträge", "OZG"],
+        "letzte_meldung": "2026-01-15",
+        "url": full["measure"].get_full_url(),
+        "beispiel": True,
+    }
     assert measure["status_wert"] == "umsetzung"
     assert measure["teilstrategie_kurzname"] == "e-government"
     assert measure["budget"] == 380000
     assert measure["beteiligte"] == ["Kommunaler IT-Dienstleister", "Land NRW"]
     assert measure["kennzahlen"][1] == {
-        "name": "Anteil online gestellter Anträge", "einheit": "%", "ausgangswert": 10,
-        "zielwert": 50, "aktueller_wert": 20.5, "stand": "2026-01-31",
-    }  # fmt: skip
-    assert measure["meilensteine"][0] == {"titel": "Ausschreibung", "termin": "2026-03-31",
-                                          "erreicht_am": "2026-03-20"}  # fmt: skip
+        "name": "Anteil online gestellter Anträge",
+        "einheit": "%",
+        "ausgangswert": 10,
+        "zielwert": 50,
+        "aktueller_wert": 20.5,
+        "stand": "2026-01-31",
+    }
+    assert measure["meilensteine"][0] == {
+        "titel": "Ausschreibung",
+        "termin": "2026-03-31",
+        "erreicht_am": "2026-03-20",
+    }
     assert measure["online_dienste"][1] == {
-        "name": "Hundesteuer", "reifegrad": 1, "reifegrad_bezeichnung": "1 – Informationen online",
+        "name": "Hundesteuer",
+        "reifegrad": 1,
+        "reifegrad_bezeichnung": "1 – Informationen online",
         "url": "",
-    }  # fmt: skip
+    }
 
 
 def rows_of(response):
@@ -266,8 +364,12 @@ def test_csv_cells_are_readable_text(client, full):
 
 def test_number_text_drops_trailing_zeros_only():
     assert [number_text(Decimal(v)) for v in ("380000.00", "12.50", "0.00", "100", "10.05")] == [
-        "380000", "12.5", "0", "100", "10.05",
-    ]  # fmt: skip
+        "380000",
+        "12.5",
+        "0",
+        "100",
+        "10.05",
+    ]
 
 
 def test_both_csvs_have_the_same_columns_and_cells(client, full):
@@ -297,8 +399,14 @@ def test_csv_response_takes_records_and_refuses_an_unknown_header(full):
 
 
 def test_drafts_and_unpublished_goals_appear_in_no_output(client, full):
-    secrets = ["EG-Z9.9", "EG-1.9", "Entwurf", "Geheimer Dienst", "Geheimer Termin",
-               "Geheime Kennzahl"]  # fmt: skip
+    secrets = [
+        "EG-Z9.9",
+        "EG-1.9",
+        "Entwurf",
+        "Geheimer Dienst",
+        "Geheimer Termin",
+        "Geheime Kennzahl",
+    ]
     outputs = {
         "csv": client.get("/daten/massnahmen.csv").content.decode("utf-8-sig"),
         "json": client.get("/daten/massnahmen.json").content.decode(),
@@ -355,21 +463,28 @@ def queries_for(client, path):
 # The measures and their five prefetched relations (goals, tags, indicators, milestones,
 # online services) are six queries; the JSON adds the content version, the API list the
 # content version and the count of its pagination.
-@pytest.mark.parametrize("path, expected", [
-    ("/daten/massnahmen.csv", 6), ("/daten/massnahmen.json", 7), ("/api/v1/measures", 8),
-    ("/api/v1/measures/SC-1.1", 6),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/daten/massnahmen.csv", 6),
+        ("/daten/massnahmen.json", 7),
+        ("/api/v1/measures", 8),
+        ("/api/v1/measures/SC-1.1", 6),
+    ],
+)
 def test_queries_do_not_grow_with_the_number_of_measures(client, settings, path, expected):
     settings.PAGE_CACHE = False  # the view itself answers every request
     world = make_world(3)
     for measure in world["measures"]:
-        OnlineService.objects.create(slug=f"dienst-{measure.pk}", name="Dienst", maturity=2,
-                                     measure=measure)  # fmt: skip
+        OnlineService.objects.create(
+            slug=f"dienst-{measure.pk}", name="Dienst", maturity=2, measure=measure
+        )
     few = queries_for(client, path)
     more = add_measures(world, 27)
     for measure in more:
-        OnlineService.objects.create(slug=f"dienst-{measure.pk}", name="Dienst", maturity=2,
-                                     measure=measure)  # fmt: skip
+        OnlineService.objects.create(
+            slug=f"dienst-{measure.pk}", name="Dienst", maturity=2, measure=measure
+        )
     assert Measure.objects.published().count() == 30
     assert queries_for(client, path) == few == expected
 
@@ -403,5 +518,8 @@ def test_openapi_document_shows_the_record_with_english_keys(client):
         schemas["IndicatorRecord"]["properties"]
     )
     assert set(schemas["OnlineServiceRecord"]["properties"]) == {
-        "name", "maturity", "maturity_label", "url",
-    }  # fmt: skip
+        "name",
+        "maturity",
+        "maturity_label",
+        "url",
+    }

@@ -10,9 +10,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/massnahmen/%00/", "/schlagworte/%00/", "/massnahmen/SC-1.1%00/",
-     "/handlungsfelder/%00/", "/massnahmen/%00/steckbrief.pdf"],
-)  # fmt: skip
+    [
+        "/massnahmen/%00/",
+        "/schlagworte/%00/",
+        "/massnahmen/SC-1.1%00/",
+        "/handlungsfelder/%00/",
+        "/massnahmen/%00/steckbrief.pdf",
+    ],
+)
 def test_malformed_paths_are_404_not_500(client, path):
     make_world(1)
     assert client.get(path).status_code == 404

@@ -33,8 +33,9 @@ def test_every_operation_conforms_to_the_openapi_document(api_schema):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=30, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case):
             # The WSGI transport does not unpack gzip, which the portal otherwise sends.
             response = case.call_and_validate(headers={"Accept-Encoding": "identity"})

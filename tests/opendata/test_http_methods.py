@@ -15,8 +15,13 @@ from tests.builders import make_world
 pytestmark = pytest.mark.django_db
 
 # Rendering the PDFs is slow; their HEAD answers are tested with the PDFs.
-SKIPPED_ROUTES = {"measures:measure-list-pdf", "measures:measure-pdf", "measures:brochure-pdf",
-                  "measures:strategy-pdf", "measures:report-pdf"}  # fmt: skip
+SKIPPED_ROUTES = {
+    "measures:measure-list-pdf",
+    "measures:measure-pdf",
+    "measures:brochure-pdf",
+    "measures:strategy-pdf",
+    "measures:report-pdf",
+}
 
 
 def _routes(patterns, namespace=""):
@@ -41,26 +46,61 @@ def site_urls():
     tag = Tag.objects.order_by("slug").first()
     substrategy = SubStrategy.objects.order_by("slug").first()
     urls = [
-        "/", "/leitbild/", "/downloads/", "/barriere-melden/", "/leichte-sprache/",
-        "/gebaerdensprache/", "/barrierefreiheit/", "/impressum/", "/datenschutz/",
-        f"/{substrategy.slug}/", f"/ziele/{goal.code}/", "/handlungsfelder/",
-        f"/handlungsfelder/{field.slug}/", "/massnahmen/", "/massnahmen/export.csv",
-        "/massnahmen/?status=umsetzung", f"/massnahmen/{measure.code}/", "/umsetzungsstand/",
+        "/",
+        "/leitbild/",
+        "/downloads/",
+        "/barriere-melden/",
+        "/leichte-sprache/",
+        "/gebaerdensprache/",
+        "/barrierefreiheit/",
+        "/impressum/",
+        "/datenschutz/",
+        f"/{substrategy.slug}/",
+        f"/ziele/{goal.code}/",
+        "/handlungsfelder/",
+        f"/handlungsfelder/{field.slug}/",
+        "/massnahmen/",
+        "/massnahmen/export.csv",
+        "/massnahmen/?status=umsetzung",
+        f"/massnahmen/{measure.code}/",
+        "/umsetzungsstand/",
         "/massnahmen/vorschau.pdf",
-        "/schlagworte/", f"/schlagworte/{tag.slug}/", "/sitemap.xml", "/robots.txt",
-        "/daten/", "/daten/massnahmen.csv", "/daten/massnahmen.json", "/daten/dcat.ttl",
-        "/daten/dcat.jsonld", "/daten/dcat.rdf", "/daten/statusmeldungen.atom",
+        "/schlagworte/",
+        f"/schlagworte/{tag.slug}/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/daten/",
+        "/daten/massnahmen.csv",
+        "/daten/massnahmen.json",
+        "/daten/dcat.ttl",
+        "/daten/dcat.jsonld",
+        "/daten/dcat.rdf",
+        "/daten/statusmeldungen.atom",
         f"/daten/handlungsfelder/{field.slug}/statusmeldungen.atom",
-        f"/daten/massnahmen/{measure.code}/statusmeldungen.atom", "/daten/meilensteine.ics",
+        f"/daten/massnahmen/{measure.code}/statusmeldungen.atom",
+        "/daten/meilensteine.ics",
         f"/daten/massnahmen/{measure.code}/meilensteine.ics",
-        "/api/v1/", "/api/v1/docs", "/api/v1/docs/", "/api/v1/openapi.json",
-        "/api/v1/principles", "/api/v1/substrategies", "/api/v1/goals", "/api/v1/goals?page=2",
-        f"/api/v1/goals/{goal.code}", "/api/v1/fields", f"/api/v1/fields/{field.slug}",
-        "/api/v1/measures", "/api/v1/measures?status=umsetzung", "/api/v1/measures?status=x",
-        f"/api/v1/measures/{measure.code}", "/api/v1/measures/XX-9.99", "/api/v1/updates",
-        f"/api/v1/updates?measure={measure.code}", "/api/v1/milestones",
+        "/api/v1/",
+        "/api/v1/docs",
+        "/api/v1/docs/",
+        "/api/v1/openapi.json",
+        "/api/v1/principles",
+        "/api/v1/substrategies",
+        "/api/v1/goals",
+        "/api/v1/goals?page=2",
+        f"/api/v1/goals/{goal.code}",
+        "/api/v1/fields",
+        f"/api/v1/fields/{field.slug}",
+        "/api/v1/measures",
+        "/api/v1/measures?status=umsetzung",
+        "/api/v1/measures?status=x",
+        f"/api/v1/measures/{measure.code}",
+        "/api/v1/measures/XX-9.99",
+        "/api/v1/updates",
+        f"/api/v1/updates?measure={measure.code}",
+        "/api/v1/milestones",
         f"/api/v1/milestones?measure={measure.code}",
-    ]  # fmt: skip
+    ]
     return urls
 
 
@@ -129,10 +169,11 @@ def test_cors_preflight_allows_reading_from_any_origin(client, path):
 
 def test_cors_preflight_grants_no_writing_methods_or_credentials(client):
     response = client.options(
-        "/api/v1/measures", HTTP_ORIGIN="https://example.org",
+        "/api/v1/measures",
+        HTTP_ORIGIN="https://example.org",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="DELETE",
         HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, x-custom",
-    )  # fmt: skip
+    )
     assert "DELETE" not in response.get("Access-Control-Allow-Methods", "")
     allowed = response.get("Access-Control-Allow-Headers", "").lower()
     assert "authorization" not in allowed
@@ -167,10 +208,10 @@ def test_calendar_text_with_line_breaks_and_controls_stays_in_its_property(clien
     first.save()
     Milestone.objects.filter(measure__in=world["measures"]).delete()
     Milestone.objects.create(measure=first, title="Start", note=INJECTION, due_date="2026-05-01")
-    Milestone.objects.create(measure=first, title="A\rSUMMARY:Fake\nB\r\nC",
-                             due_date="2026-06-01")  # fmt: skip
-    Milestone.objects.create(measure=second, title="Ende\x0bX", note="y\r\nEND:VCALENDAR",
-                             due_date="2026-07-01")  # fmt: skip
+    Milestone.objects.create(measure=first, title="A\rSUMMARY:Fake\nB\r\nC", due_date="2026-06-01")
+    Milestone.objects.create(
+        measure=second, title="Ende\x0bX", note="y\r\nEND:VCALENDAR", due_date="2026-07-01"
+    )
     for url in ("/daten/meilensteine.ics", f"/daten/massnahmen/{first.code}/meilensteine.ics"):
         raw = client.get(url).content.decode()
         expected = Milestone.objects.filter(

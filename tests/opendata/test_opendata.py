@@ -23,8 +23,9 @@ def world():
     world = make_world(3)
     world["measures"][0].title = "Bürgerbüro über Straßen hinweg"
     world["measures"][0].save()
-    world["draft"] = make_measure(field_of_action=world["field"], code="SC-1.9",
-                                  title="Entwurf", is_published=False)  # fmt: skip
+    world["draft"] = make_measure(
+        field_of_action=world["field"], code="SC-1.9", title="Entwurf", is_published=False
+    )
     make_update(world["draft"], note="Geheime Meldung")
     Milestone.objects.create(measure=world["draft"], title="Geheimer Termin", due_date="2026-05-01")
     return world
@@ -41,8 +42,18 @@ def test_csv_holds_exactly_the_published_measures_with_umlauts(client, world):
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert sorted(row["code"] for row in rows) == published_codes(world)
     assert "Bürgerbüro über Straßen hinweg" in {row["titel"] for row in rows}
-    assert set(rows[0]) >= {"code", "titel", "teilstrategie", "handlungsfeld", "ziele", "status",
-                            "fortschritt", "federfuehrung", "letzte_meldung", "url"}  # fmt: skip
+    assert set(rows[0]) >= {
+        "code",
+        "titel",
+        "teilstrategie",
+        "handlungsfeld",
+        "ziele",
+        "status",
+        "fortschritt",
+        "federfuehrung",
+        "letzte_meldung",
+        "url",
+    }
 
 
 def test_json_holds_exactly_the_published_measures(client, world):
@@ -97,15 +108,25 @@ def test_openapi_document_and_self_hosted_docs(client):
 
 
 def test_dcat_catalogue_parses_and_has_the_required_properties(client, world):
-    for path, fmt in [("/daten/dcat.ttl", "turtle"), ("/daten/dcat.jsonld", "json-ld"),
-                      ("/daten/dcat.rdf", "xml")]:  # fmt: skip
+    for path, fmt in [
+        ("/daten/dcat.ttl", "turtle"),
+        ("/daten/dcat.jsonld", "json-ld"),
+        ("/daten/dcat.rdf", "xml"),
+    ]:
         graph = Graph().parse(data=client.get(path).content, format=fmt)
         catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
         datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
         assert len(catalogs) == 1 and len(datasets) == 1
         dataset = datasets[0]
-        for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.spatial,
-                     DCTERMS.modified, DCAT.contactPoint, DCAT.distribution):  # fmt: skip
+        for prop in (
+            DCTERMS.title,
+            DCTERMS.description,
+            DCTERMS.publisher,
+            DCTERMS.spatial,
+            DCTERMS.modified,
+            DCAT.contactPoint,
+            DCAT.distribution,
+        ):
             assert graph.value(dataset, prop) is not None, (path, prop)
         distributions = list(graph.objects(dataset, DCAT.distribution))
         assert len(distributions) == 3
@@ -119,9 +140,11 @@ def test_dcat_catalogue_parses_and_has_the_required_properties(client, world):
 
 def test_atom_feeds_parse_and_show_only_published_updates(client, world):
     measure = world["measures"][0]
-    for path in ["/daten/statusmeldungen.atom",
-                 f"/daten/handlungsfelder/{world['field'].slug}/statusmeldungen.atom",
-                 f"/daten/massnahmen/{measure.code}/statusmeldungen.atom"]:  # fmt: skip
+    for path in [
+        "/daten/statusmeldungen.atom",
+        f"/daten/handlungsfelder/{world['field'].slug}/statusmeldungen.atom",
+        f"/daten/massnahmen/{measure.code}/statusmeldungen.atom",
+    ]:
         feed = feedparser.parse(client.get(path).content)
         assert not feed.bozo, (path, feed.bozo_exception)
         assert feed.version == "atom10"
@@ -157,10 +180,15 @@ def test_ical_parses_and_holds_only_published_milestones(client, world):
 def test_data_page_explains_licence_formats_api_and_feeds(client, world):
     page = client.get("/daten/").content.decode()
     expected = [
-        "Datenlizenz Deutschland – Namensnennung – Version 2.0", "/daten/massnahmen.csv",
-        "/daten/massnahmen.json", "/api/v1/docs/", "/api/v1/openapi.json",
-        "/daten/statusmeldungen.atom", "/daten/meilensteine.ics", "/daten/dcat.ttl",
-    ]  # fmt: skip
+        "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+        "/daten/massnahmen.csv",
+        "/daten/massnahmen.json",
+        "/api/v1/docs/",
+        "/api/v1/openapi.json",
+        "/daten/statusmeldungen.atom",
+        "/daten/meilensteine.ics",
+        "/daten/dcat.ttl",
+    ]
     for text in expected:
         assert text in page
 

@@ -21,13 +21,18 @@ def test_every_kind_of_content_write_raises_the_version():
     steps = [
         lambda: measure.tags.add("Neu"),
         lambda: measure.tags.remove("Neu"),
-        lambda: measure.goals.add(measure.field_of_action.goals.create(
-            code="SC-Z99", substrategy=measure.field_of_action.substrategy,
-            kind="uebergeordnet", title="Ziel")),
+        lambda: measure.goals.add(
+            measure.field_of_action.goals.create(
+                code="SC-Z99",
+                substrategy=measure.field_of_action.substrategy,
+                kind="uebergeordnet",
+                title="Ziel",
+            )
+        ),
         lambda: make_update(measure),
         lambda: measure.updates.first().delete(),
         lambda: measure.lead_unit.__class__.objects.filter(pk=measure.lead_unit_id).first().save(),
-    ]  # fmt: skip
+    ]
     for step in steps:
         current = version()
         step()

@@ -15,8 +15,13 @@ from strategy.views import REPORTS_PER_HOUR
 
 URL = "/barriere-melden/"
 PROXY = "10.0.0.1"
-DATA = {"page": "/massnahmen/", "description": "Der Filter ist mit der Tastatur nicht "
-        "erreichbar.", "name": "", "email": "", "website": ""}  # fmt: skip
+DATA = {
+    "page": "/massnahmen/",
+    "description": "Der Filter ist mit der Tastatur nicht erreichbar.",
+    "name": "",
+    "email": "",
+    "website": "",
+}
 REFUSED = "Von Ihrem Anschluss kamen in der letzten Stunde schon mehrere Meldungen."
 
 

@@ -14,11 +14,15 @@ class TestWithTheSeed:
     def test_accessibility_statement_has_what_the_law_asks(self, client):
         page = client.get("/barrierefreiheit/").content.decode()
         expected = [
-            "teilweise", "Nicht barrierefreie Inhalte", "Gebärdensprache", "Erstellt am",
-            "Zuletzt überprüft am", "/barriere-melden/",
+            "teilweise",
+            "Nicht barrierefreie Inhalte",
+            "Gebärdensprache",
+            "Erstellt am",
+            "Zuletzt überprüft am",
+            "/barriere-melden/",
             "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
             "ombudsstelle-barrierefreie-it@mags.nrw.de",
-        ]  # fmt: skip
+        ]
         for text in expected:
             assert text in page, text
         assert "Schlichtungsstelle" not in page
@@ -27,9 +31,14 @@ class TestWithTheSeed:
         imprint = InfoPage.objects.get(slug="impressum")
         response = admin_client_logged_in.post(
             f"/admin/strategy/infopage/{imprint.pk}/change/",
-            {"slug": "impressum", "title": "Impressum", "body": "Neuer **Text** der Redaktion.",
-             "stated_on": "", "reviewed_on": "2026-11-24"},
-        )  # fmt: skip
+            {
+                "slug": "impressum",
+                "title": "Impressum",
+                "body": "Neuer **Text** der Redaktion.",
+                "stated_on": "",
+                "reviewed_on": "2026-11-24",
+            },
+        )
         assert response.status_code == 302
         assert (
             "Neuer <strong>Text</strong> der Redaktion."
@@ -48,9 +57,14 @@ def test_report_is_stored_and_mailed(client, settings):
     settings.BARRIER_REPORT_EMAIL = "redaktion@example.org"
     response = client.post(
         "/barriere-melden/",
-        {"page": "/massnahmen/", "name": "", "email": "leser@example.org", "website": "",
-         "description": "Der Filter lässt sich nicht mit der Tastatur öffnen."},
-    )  # fmt: skip
+        {
+            "page": "/massnahmen/",
+            "name": "",
+            "email": "leser@example.org",
+            "website": "",
+            "description": "Der Filter lässt sich nicht mit der Tastatur öffnen.",
+        },
+    )
     assert response.status_code == 302
     assert "Vielen Dank" in client.get(response["Location"]).content.decode()
     report = BarrierReport.objects.get()
@@ -63,8 +77,10 @@ def test_report_is_stored_and_mailed(client, settings):
 
 
 def test_invalid_report_keeps_the_input_and_explains_the_errors(client):
-    response = client.post("/barriere-melden/", {"page": "", "description": "Mein Text",
-                                                 "email": "kaputt", "website": ""})  # fmt: skip
+    response = client.post(
+        "/barriere-melden/",
+        {"page": "", "description": "Mein Text", "email": "kaputt", "website": ""},
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Bitte geben Sie an, auf welcher Seite die Barriere ist." in page

@@ -26,8 +26,9 @@ PAYLOADS = [
     "<object data=javascript:alert(1)>",
 ]
 
-DANGEROUS = re.compile(r"<script|<iframe|<svg|<object|<form|<style|\son\w+\s*=|javascript:|data:",
-                       re.IGNORECASE)  # fmt: skip
+DANGEROUS = re.compile(
+    r"<script|<iframe|<svg|<object|<form|<style|\son\w+\s*=|javascript:|data:", re.IGNORECASE
+)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
