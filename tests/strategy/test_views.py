@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from strategy.models import BarrierReport
-from tests.strategy.test_seed import LEITSAETZE
+from tests.measures.test_seed import LEITSAETZE
 
 pytestmark = pytest.mark.django_db
 
