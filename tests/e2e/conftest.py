@@ -1,6 +1,5 @@
 """Browser tests: Playwright driving the system's Chromium against the live test server."""
 
-import importlib
 import os
 import shutil
 
@@ -92,14 +91,11 @@ def seeded_site(request, seed_for_reading, django_db_blocker):
 
 
 def _recreate_groups():
-    """Browser tests flush the database after each test, data migrations included; the
-    Redaktion and Fachbereich groups are made again the way their migration makes them."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
+    """Browser tests flush the database after each test; the Redaktion and Fachbereich
+    groups are made again the way every migrate makes them."""
+    from iserlohn_digital.roles import apply_roles
 
-    migration = importlib.import_module("measures.migrations.0006_groups")
-    state = MigrationLoader(connection).project_state(("measures", "0006_groups"), at_end=True)
-    migration.create_groups(state.apps, None)
+    apply_roles()
 
 
 @pytest.fixture

@@ -93,7 +93,7 @@ def test_api_answers_503_when_the_database_goes_away_in_the_middle(client, monke
     monkeypatch.setattr(connection, "cursor", fail_when_spent)
     for path in paths:
         statuses = []
-        for allowed in range(8):
+        for allowed in range(12):
             budget[:] = [1] * allowed
             statuses.append(client.get(path).status_code)
         assert statuses[0] == 503, path

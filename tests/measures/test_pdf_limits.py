@@ -272,7 +272,7 @@ class TestOneKeyScheme:
         redis_cache.set("ohne-angabe", b"x")  # the default timeout, not "forever"
         with mock.patch.object(publications, "cache", redis_cache):
             publications.get_pdf(
-                publications.STECKBRIEF,
+                publications.MEASURE_SHEET,
                 lambda: {"measure": world["measures"][0]},
                 key=world["measures"][0].code,
             )

@@ -8,11 +8,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Accounts and groups refer to permissions and content types by natural key, so they fit
-# any fresh database. Content keeps its primary keys as they are: the history records
-# refer to content by id, and a restore into an empty database keeps those ids. The admin's
-# action log comes last (loaddata reads one file in order): it refers to users and content
-# types by natural key and to content by id.
-ACCOUNTS = ["auth.group", "auth.user"]
+# any fresh database; groups are known by their name, as every migrated database has the
+# roles' groups already (iserlohn_digital/roles.py) and the restore updates them. Content
+# keeps its primary keys as they are: the history records refer to content by id, and a
+# restore into an empty database keeps those ids. The admin's action log comes last
+# (loaddata reads one file in order): it refers to users and content types by natural key
+# and to content by id.
+GROUPS = ["auth.group"]
+ACCOUNTS = ["auth.user"]
 CONTENT = ["strategy", "measures", "otp_totp"]
 ADMIN_LOG = ["admin.logentry"]
 
@@ -62,7 +65,8 @@ class Command(BaseCommand):
 
     def handle(self, file, **options):
         objects = (
-            _dump(ACCOUNTS, natural_foreign=True)
+            _dump(GROUPS, natural_foreign=True, natural_primary=True)
+            + _dump(ACCOUNTS, natural_foreign=True)
             # The content version only keys caches (a restore starts a new one anyway);
             # pending imports are checked files waiting for a moment, not content.
             + _dump(CONTENT, exclude=["strategy.contentversion", "measures.pendingimport"])
