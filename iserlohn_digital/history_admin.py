@@ -15,6 +15,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import is_redaktion
+from .text import ADMIN_TEXT_FIELDS
 
 
 def _valid_id(field, value):
@@ -26,6 +27,8 @@ def _valid_id(field, value):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
+
     def history_view(self, request, object_id, extra_context=None):
         _valid_id(self.model._meta.pk, object_id)
         return super().history_view(request, object_id, extra_context)
@@ -59,7 +62,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
             change = True
         return super().get_form(request, obj, change, **kwargs)
 
+    def log_change(self, request, obj, message):
+        if not message:
+            return None  # saved unchanged: nothing for the admin's log either
+        return super().log_change(request, obj, message)
+
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not getattr(request, "history_revert", False):
+            return  # saved unchanged: no new version in the history
         if getattr(request, "history_revert", False):
             # The version's values come back; what the change form does not let anyone
             # edit keeps its current value.

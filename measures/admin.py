@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
+from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField
 from strategy.models import Goal
 
 from .locking import current_version, find_conflict, lock_measure
@@ -108,6 +109,7 @@ class TagAdmin(HistoryAdmin):
 
 
 class StatusUpdateInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     """The measure's history of reports; new reports come from the status fields above."""
 
     model = StatusUpdate
@@ -122,18 +124,21 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 class MilestoneInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "reached_on", "note"]
 
 
 class IndicatorInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     model = Indicator
     extra = 0
     fields = ["name", "unit", "baseline", "target", "current", "as_of", "position"]
 
 
 class OnlineServiceInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
     model = OnlineService
     extra = 0
     fields = ["name", "slug", "maturity", "url"]
@@ -172,7 +177,7 @@ class VersionField(forms.CharField):
 class MeasureAdminForm(forms.ModelForm):
     """The measure with the note that every change of status or progress needs."""
 
-    status_note = forms.CharField(
+    status_note = NormalizedCharField(
         label="Vermerk zur Statusmeldung",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -185,7 +190,7 @@ class MeasureAdminForm(forms.ModelForm):
         required=False,
         help_text="Optional: Ratsdokument, Pressemitteilung oder der Dienst selbst.",
     )
-    evidence_title = forms.CharField(label="Nachweis (Bezeichnung)", required=False)
+    evidence_title = NormalizedCharField(label="Nachweis (Bezeichnung)", required=False)
     tags = forms.ModelMultipleChoiceField(
         label="Schlagwörter",
         queryset=Tag.objects.all(),

@@ -23,6 +23,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from iserlohn_digital.text import normalize_text
 from strategy.models import Goal
 
 from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Tag
@@ -248,10 +249,6 @@ def _file_error(message):
     return ImportResult([RowResult(1, "", "Fehler", errors=[message])], written=False)
 
 
-# Text columns whose spacing belongs to the content (line breaks in Markdown).
-VERBATIM = {"beschreibung", "leichte_sprache", "beteiligte"}
-
-
 def _apply_row(row, raw, lookups, author):
     existing = Measure.objects.filter(code=row.code).first()
     measure = existing or Measure(code=row.code)
@@ -261,7 +258,7 @@ def _apply_row(row, raw, lookups, author):
             continue
         value = raw.get(column) or ""
         try:
-            values[name] = _parse(name, value if column in VERBATIM else value.strip(), lookups)
+            values[name] = _parse(name, normalize_text(value), lookups)
         except ValidationError as error:
             row.errors.append(f"{column}: {' '.join(error.messages)}")
     goals = _parse_list(row, raw, "ziele", lookups["goals"], "Ziel")

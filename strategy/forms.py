@@ -1,5 +1,7 @@
 from django import forms
 
+from iserlohn_digital.text import NormalizedCharField
+
 from .models import BarrierReport
 
 
@@ -24,6 +26,7 @@ class BarrierReportForm(forms.ModelForm):
             "Seite nutzen (zum Beispiel Bildschirmleser, Tastatur, Vergrößerung).",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        field_classes = dict.fromkeys(["page", "description", "name"], NormalizedCharField)
         error_messages = {
             "page": {"required": "Bitte geben Sie an, auf welcher Seite die Barriere ist."},
             "description": {"required": "Bitte beschreiben Sie die Barriere."},

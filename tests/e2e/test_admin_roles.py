@@ -90,3 +90,21 @@ def test_api_documentation_works_under_the_content_security_policy(seeded_site, 
     page.goto(seeded_site.url + "/api/v1/docs/")
     page.wait_for_selector(".swagger-ui .info", timeout=15000)
     assert "Iserlohn digital" in page.locator(".swagger-ui .info").inner_text()
+
+
+def test_saving_a_measure_unchanged_in_the_browser_leaves_no_trace(
+    seeded_server, page_at, django_user_model
+):
+    """Chromium sends the description's line breaks as CRLF; nothing is recorded."""
+    measure = Measure.objects.filter(description__contains="\n").first()
+    history, updates = measure.history.count(), measure.updates.count()
+    _, device = make_staff(django_user_model, "redaktion", "Redaktion")
+    page = page_at(1280)
+    sign_in(page, seeded_server, "redaktion", device)
+    page.goto(f"{seeded_server.url}/admin/measures/measure/{measure.pk}/change/")
+    submit(page, "input[name=_save]")
+    assert page.locator(".errorlist").count() == 0, page.locator("#content").inner_text()
+    stored = measure.description
+    measure.refresh_from_db()
+    assert measure.description == stored
+    assert (measure.history.count(), measure.updates.count()) == (history, updates)

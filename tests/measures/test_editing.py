@@ -391,3 +391,26 @@ def test_editor_accounts_and_totp_enrolment_by_command(monkeypatch, django_user_
     out = io.StringIO()
     call_command("enrol_totp", "fb2", stdout=out)
     assert "otpauth://totp/" in out.getvalue()
+
+
+def test_saving_an_unchanged_form_as_a_browser_sends_it_changes_and_logs_nothing(setting):
+    """Browsers send line breaks as CRLF: the stored text (LF) is the same text."""
+    from django.contrib.admin.models import LogEntry
+
+    own, client = setting["own"], setting["redaktion"]
+    own.description = "Ziel und Wirkung.\n\n- Schulen\n- Ämter"
+    own.save()
+    history, updates, log = own.history.count(), own.updates.count(), LogEntry.objects.count()
+    sent = form_data(own, description=own.description.replace("\n", "\r\n") + "\r\n")
+    response = client.post(change_url(own), sent)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.description == "Ziel und Wirkung.\n\n- Schulen\n- Ämter"
+    assert (own.history.count(), own.updates.count()) == (history, updates)
+    assert LogEntry.objects.count() == log
+
+    client.post(change_url(own), form_data(own, title="Neuer Titel\r\n"))
+    own.refresh_from_db()
+    assert own.title == "Neuer Titel"
+    assert own.history.count() == history + 1
+    assert LogEntry.objects.get().get_change_message() == "Titel geändert."
