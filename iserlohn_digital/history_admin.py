@@ -11,11 +11,38 @@ when) and gets 403 for the version form, GET or POST.
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
+from django.utils.html import conditional_escape
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .roles import is_redaktion
 from .text import ADMIN_TEXT_FIELDS
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A change of the history as people read it: the field's German name, values in full
+    (not shortened), choices by their label, yes/no, and "–" for nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        value = super().prepare_delta_change_value(change, value)
+        if getattr(field, "choices", None):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(field, models.BooleanField):
+            return "ja" if value else "nein"
+        return value
+
+    def stringify_delta_change_values(self, change, old, new):
+        def text(value):
+            if value in (None, "", []):
+                return "–"
+            if isinstance(value, list):
+                return ", ".join(map(str, value))
+            return str(value)
+
+        return conditional_escape(text(old)), conditional_escape(text(new))
 
 
 def _valid_id(field, value):
@@ -28,6 +55,15 @@ def _valid_id(field, value):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     formfield_overrides = ADMIN_TEXT_FIELDS
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def history_view_title(self, request, obj):
+        return f"Verlauf: {obj}"
+
+    def history_form_view_title(self, request, obj):
+        return f"Frühere Fassung: {obj}"
 
     def history_view(self, request, object_id, extra_context=None):
         _valid_id(self.model._meta.pk, object_id)
@@ -42,7 +78,23 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not self.may_revert(request, current):
             raise PermissionDenied
         request.history_revert = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        context = {"revert_changes": self._revert_changes(request, current, version_id)}
+        return super().history_form_view(
+            request, object_id, version_id, context | (extra_context or {})
+        )
+
+    def _revert_changes(self, request, current, version_id):
+        """What a revert to the version would change in the current object, field by
+        field (current → version), for the restore page to show before it changes it."""
+        if current is None:
+            return []
+        history = self.model.history
+        version = history.filter(history_id=version_id).first()
+        latest = history.filter(**{self.model._meta.pk.attname: current.pk}).first()
+        if version is None or latest is None:
+            return []
+        helper = ReadableChanges(self.model, version)
+        return helper.context_for_delta_changes(version.diff_against(latest))
 
     def may_revert(self, request, current) -> bool:
         if not is_redaktion(request.user):
