@@ -26,7 +26,7 @@ from django.utils import timezone
 from iserlohn_digital.text import normalize_text
 from strategy.models import Goal
 
-from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Tag
+from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Status, Tag
 from .updates import record_status_update
 
 # Column → model field, in file order. Lists are separated by "; ".
@@ -118,12 +118,35 @@ def measure_row(measure) -> dict:
     }
 
 
+# German Excel opens a file by double-click in columns only if they are separated by
+# semicolons; it saves its own CSV with semicolons, as UTF-8 ("CSV UTF-8") or Windows-1252
+# ("CSV (Trennzeichen-getrennt)"). The import takes commas too.
+DELIMITER = ";"
+
+
+def decode_upload(data: bytes) -> str:
+    """The text of an uploaded file: UTF-8 with or without byte order mark, else
+    Windows-1252 (what German Excel saves as "CSV (Trennzeichen-getrennt)")."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    """The column separator of the file, by its header line: semicolon or comma."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") >= header.count(",") else ","
+
+
 def export_measures(measures, stream) -> int:
-    """Write the measures as CSV (UTF-8, one header row) to a text stream."""
+    """Write the measures as CSV (semicolon-separated, one header row) to a text stream."""
     measures = measures.select_related("field_of_action", "lead_unit").prefetch_related(
         "goals", "tags", "dependencies"
     )
-    writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer = csv.DictWriter(
+        stream, fieldnames=list(COLUMNS), delimiter=DELIMITER, lineterminator="\r\n"
+    )
     writer.writeheader()
     count = 0
     for measure in measures.order_by("code"):
@@ -190,7 +213,7 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
     """
     text = text.removeprefix("\ufeff")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_SIZE))
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         header = reader.fieldnames or []
     except csv.Error:
@@ -200,11 +223,22 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
     missing = [c for c in ("code", "titel", "handlungsfeld", "federfuehrung") if c not in header]
     if missing:
         return _file_error("Es fehlen die Spalten: " + ", ".join(missing) + ".")
+    fields, units = list(FieldOfAction.objects.all()), list(OrganisationalUnit.objects.all())
     lookups = {
-        "field_of_action": {f.slug: f for f in FieldOfAction.objects.all()},
-        "lead_unit": {u.slug: u for u in OrganisationalUnit.objects.all()},
+        # By the short name the export writes, or by what people read: code, name.
+        "field_of_action": _by_any(fields, "slug", "code", "name"),
+        "lead_unit": _by_any(units, "slug", "name", "abbreviation"),
+        "status": _by_any(Status, "value", "label"),
+        "priority": _by_any(Measure.Priority, "value", "label"),
         "goals": {g.code: g for g in Goal.objects.all()},
         "tags": {t.name: t for t in Tag.objects.all()},
+    }
+    # What an error names as possible values.
+    lookups["allowed"] = {
+        "field_of_action": [f"{f.code} {f.name}" for f in fields],
+        "lead_unit": [u.name for u in units],
+        "status": [f"{s.label} ({s.value})" for s in Status],
+        "priority": [f"{p.label}" for p in Measure.Priority],
     }
     results = []
     try:
@@ -331,11 +365,29 @@ def _parse_list(row, raw, column, lookup, label):
     return items
 
 
+def _german_date(value: str) -> datetime.date:
+    """31.03.2026, as German Excel writes a date."""
+    return datetime.datetime.strptime(value, "%d.%m.%Y").date()
+
+
+def _by_any(items, *attributes) -> dict:
+    """The items by each of the attributes' values, case-folded."""
+    found = {}
+    for item in items:
+        for attribute in attributes:
+            key = str(getattr(item, attribute) or "").casefold()
+            if key:
+                found.setdefault(key, item)
+    return found
+
+
 def _parse(name, value, lookups):
-    if name in ("field_of_action", "lead_unit"):
-        if value not in lookups[name]:
-            raise ValidationError(f"„{value}“ gibt es nicht.")
-        return lookups[name][value]
+    if name in ("field_of_action", "lead_unit", "status", "priority"):
+        if value.casefold() not in lookups[name]:
+            options = "; ".join(lookups["allowed"][name])
+            raise ValidationError(f"„{value}“ gibt es nicht. Möglich: {options}.")
+        found = lookups[name][value.casefold()]
+        return found.value if name in ("status", "priority") else found
     if name == "progress":
         try:
             return int(value)
@@ -344,17 +396,21 @@ def _parse(name, value, lookups):
     if name in ("start_date", "end_date"):
         if not value:
             return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as error:
-            raise ValidationError("Datum im Format JJJJ-MM-TT erwartet.") from error
+        for parse in (datetime.date.fromisoformat, _german_date):
+            try:
+                return parse(value)
+            except ValueError:
+                continue
+        raise ValidationError("Datum wie 2026-03-31 oder 31.03.2026 erwartet.")
     if name == "budget":
         if not value:
             return None
+        if "," in value:  # as German Excel writes it: 120.000,50
+            value = value.replace(".", "").replace(",", ".")
         try:
             return decimal.Decimal(value)
         except decimal.InvalidOperation as error:
-            raise ValidationError("Betrag wie 120000.00 erwartet.") from error
+            raise ValidationError("Betrag wie 120000.00 oder 120.000,00 erwartet.") from error
     if name in ("is_published", "is_example"):
         if value not in (YES, NO):
             raise ValidationError("„ja“ oder „nein“ erwartet.")
@@ -380,10 +436,7 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > MAX_FILE_SIZE:
                 raise ValidationError("Die Datei ist größer als 5 MB.")
-            try:
-                data["content"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise ValidationError("Die Datei ist nicht in UTF-8 gespeichert.") from error
+            data["content"] = decode_upload(upload.read())
         elif data.get("pending"):
             data["pending_import"] = self._pending(data["pending"])
             data["content"] = data["pending_import"].content

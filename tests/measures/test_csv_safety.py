@@ -86,7 +86,7 @@ def test_admin_export_neutralises_formulas_and_imports_back_unchanged(admin_clie
     )
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
-    [row] = list(csv.DictReader(io.StringIO(text)))
+    [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert row["titel"] == "'" + TITLE
     assert row["beschreibung"] == "'" + DESCRIPTION
     assert row["kurzbeschreibung"] == "'" + SUMMARY
@@ -104,7 +104,7 @@ def test_export_command_neutralises_formulas_too(tmp_path):
     make_measure(title="+1+1", summary="@SUM(A1)")
     path = tmp_path / "massnahmen.csv"
     call_command("export_measures", str(path), stderr=io.StringIO())
-    [row] = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    [row] = list(csv.DictReader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
     assert (row["titel"], row["kurzbeschreibung"]) == ("'+1+1", "'@SUM(A1)")
     out = io.StringIO()
     call_command("import_measures", str(path), stdout=out)

@@ -242,7 +242,7 @@ def edited_export(edit):
     """The export as a list of row dicts, changed by `edit`, written back as CSV text."""
     import csv
 
-    rows = list(csv.DictReader(io.StringIO(export_text())))
+    rows = list(csv.DictReader(io.StringIO(export_text()), delimiter=";"))
     edit(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")

@@ -19,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, file=None, **options):
         if file:
-            with open(file, "w", encoding="utf-8", newline="") as stream:
+            # With a byte order mark, by which German Excel recognises UTF-8.
+            with open(file, "w", encoding="utf-8-sig", newline="") as stream:
                 count = export_measures(Measure.objects.all(), stream)
             self.stderr.write(f"{count} Maßnahmen nach {file} geschrieben.")
         else:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from measures.csv_io import import_measures
+from measures.csv_io import decode_upload, import_measures
 
 
 class Command(BaseCommand):
@@ -16,10 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, file, probelauf=False, **options):
         try:
-            with open(file, encoding="utf-8-sig", newline="") as stream:
-                text = stream.read()
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"{file} lässt sich nicht als UTF-8 lesen: {error}") from error
+            with open(file, "rb") as stream:
+                text = decode_upload(stream.read())
+        except OSError as error:
+            raise CommandError(f"{file} lässt sich nicht lesen: {error}") from error
         result = import_measures(text, dry_run=probelauf)
         for row in result.rows:
             detail = "; ".join(row.errors) if row.errors else ", ".join(row.changes)
