@@ -68,6 +68,7 @@ def home(request):
     published = Measure.objects.published()
     fields = FieldOfAction.objects.published()
     status_counts = published.count_by_status()
+    figures = published.figures()
     return render(
         request,
         "home.html",
@@ -75,7 +76,7 @@ def home(request):
             "principles": Principle.objects.all(),
             "substrategies": SubStrategy.objects.with_field_count(fields).order_by("position"),
             "total": sum(status_counts.values()),
-            "overall_progress": published.average_progress() or 0,
+            "figures": figures,
             "status_figures": status_counts.items(),
         },
     )

@@ -113,10 +113,12 @@ def dashboard(request):
         "measures/dashboard.html",
         {
             "total": sum(status_counts.values()),
-            "overall_progress": figures["progress"] or 0,
             **charts.dashboard_charts(status_counts, fields, roadmap[:LIMIT], first, last),
             "fields": fields,
-            "substrategies": SubStrategy.objects.with_progress(published).order_by("position"),
+            "substrategies": SubStrategy.objects.with_progress(published.counted()).order_by(
+                "position"
+            ),
+            "figures": figures,
             "running_count": figures["running"],
             "overdue": overdue[:LIMIT],
             "overdue_count": figures["overdue"],

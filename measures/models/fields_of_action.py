@@ -25,9 +25,10 @@ class FieldOfActionQuerySet(PublishedQuerySet):
         """Annotates, over each field's published measures: `measure_count`, `progress`
         (mean percent, None without measures) and `done` (how many are abgeschlossen)."""
         published = Q(measures__is_published=True)
+        counted = published & ~Q(measures__status=Status.DROPPED)
         return self.annotate(
             measure_count=Count("measures", filter=published),
-            progress=Avg("measures__progress", filter=published),
+            progress=Avg("measures__progress", filter=counted),
             done=Count("measures", filter=published & Q(measures__status=Status.DONE)),
         )
 

@@ -157,14 +157,27 @@ class MeasureQuerySet(PublishedQuerySet):
         """The mean progress in whole percent, None without measures."""
         return self.figures()["progress"]
 
+    def counted(self):
+        """The measures the progress figures count: all but those dropped (entfallen)."""
+        return self.exclude(status=Status.DROPPED)
+
     def figures(self, **subsets) -> dict:
-        """In one query: `progress`, the mean progress in whole percent (None without
-        measures), and for each named subset (a queryset of these measures) its count."""
+        """The headline figures, in one query: `progress`, the mean progress in whole
+        percent of the measures not dropped (None without any); `counted`, how many those
+        are; `done`, how many of them are abgeschlossen; `dropped`; and for each named
+        subset (a queryset of these measures) its count."""
+        counted = ~Q(status=Status.DROPPED)
         counts = {
             name: Count("pk", filter=Q(pk__in=subset.values("pk")))
             for name, subset in subsets.items()
         }
-        figures = self.aggregate(progress=Avg("progress"), **counts)
+        figures = self.aggregate(
+            progress=Avg("progress", filter=counted),
+            counted=Count("pk", filter=counted),
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            dropped=Count("pk", filter=Q(status=Status.DROPPED)),
+            **counts,
+        )
         if figures["progress"] is not None:
             figures["progress"] = round(figures["progress"])
         return figures

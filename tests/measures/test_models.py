@@ -36,8 +36,17 @@ def test_figures_give_the_rounded_mean_and_the_size_of_each_subset_in_one_query(
     published = Measure.objects.published()
     with django_assert_num_queries(1):
         figures = published.figures(overdue=published.overdue(DAY))
-    assert figures == {"progress": 36, "overdue": 3}  # (10 + 15 + 20 + 100) / 4 = 36.25
+    # (10 + 15 + 20 + 100) / 4 = 36.25
+    assert figures == {"progress": 36, "counted": 4, "done": 0, "dropped": 0, "overdue": 3}
     assert Measure.objects.none().average_progress() is None
+
+
+def test_headline_figures_leave_out_dropped_measures():
+    make_measure(status="abgeschlossen", progress=100)
+    make_measure(status="umsetzung", progress=50)
+    make_measure(status="entfallen", progress=0)
+    figures = Measure.objects.published().figures()
+    assert figures == {"progress": 75, "counted": 2, "done": 1, "dropped": 1}
 
 
 def test_field_progress_counts_only_published_measures():
@@ -45,8 +54,9 @@ def test_field_progress_counts_only_published_measures():
     make_measure(field_of_action=field, progress=20)
     make_measure(field_of_action=field, status="abgeschlossen", progress=100)
     make_measure(field_of_action=field, progress=90, is_published=False)
+    make_measure(field_of_action=field, status="entfallen", progress=0)
     annotated = FieldOfAction.objects.with_progress().get(pk=field.pk)
-    assert (annotated.measure_count, annotated.progress, annotated.done) == (2, 60, 1)
+    assert (annotated.measure_count, annotated.progress, annotated.done) == (3, 60, 1)
 
 
 def test_substrategy_progress_over_the_measures_given():
