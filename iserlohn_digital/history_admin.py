@@ -122,13 +122,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not getattr(request, "history_revert", False):
             return  # saved unchanged: no new version in the history
-        if getattr(request, "history_revert", False):
-            # The version's values come back; what the change form does not let anyone
-            # edit keeps its current value.
-            current = self.model._default_manager.filter(pk=obj.pk).first()
-            fields = {field.name: field for field in self.model._meta.concrete_fields}
-            for name in self.get_readonly_fields(request, current) if current else ():
-                if name in fields:
-                    attname = fields[name].attname
-                    setattr(obj, attname, getattr(current, attname))
+        self.keep_read_only_fields(request, obj)
         super().save_model(request, obj, form, change)
+
+    def keep_read_only_fields(self, request, obj):
+        """In a revert, the version's values come back; what the change form does not let
+        anyone edit keeps its current value."""
+        if not getattr(request, "history_revert", False):
+            return
+        current = self.model._default_manager.filter(pk=obj.pk).first()
+        fields = {field.name: field for field in self.model._meta.concrete_fields}
+        for name in self.get_readonly_fields(request, current) if current else ():
+            if name in fields:
+                attname = fields[name].attname
+                setattr(obj, attname, getattr(current, attname))

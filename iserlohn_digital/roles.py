@@ -50,15 +50,15 @@ ROLES = {
             "strategy.change_barrierreport",
         ),
     ),
-    # Reads the structure and edits its own measures: texts, status, progress, status
-    # updates, milestones and Kennzahlen. No deleting, no publishing.
+    # Reads the structure and edits its own measures: texts, status and progress (by new
+    # status updates; published ones are a record only the Redaktion corrects),
+    # milestones and Kennzahlen. No deleting, no publishing.
     "fachbereich": Role(
         "Fachbereich",
         (
             *_on_content("view"),
             "measures.change_measure",
             "measures.add_statusupdate",
-            "measures.change_statusupdate",
             "measures.add_milestone",
             "measures.change_milestone",
             "measures.add_indicator",

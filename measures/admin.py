@@ -28,7 +28,7 @@ from .models import (
     StatusUpdate,
     Tag,
 )
-from .updates import record_status_update
+from .updates import record_stand, record_status_update
 
 
 class OwnUnitMixin:
@@ -109,13 +109,16 @@ class TagAdmin(HistoryAdmin):
 
 
 class StatusUpdateInline(admin.TabularInline):
-    formfield_overrides = ADMIN_TEXT_FIELDS
     """The measure's history of reports; new reports come from the status fields above."""
+
+    formfield_overrides = ADMIN_TEXT_FIELDS
 
     model = StatusUpdate
     extra = 0
     fields = ["date", "status", "progress", "note", "evidence_url", "evidence_title", "author"]
-    readonly_fields = ["date", "status", "progress", "author"]
+    # A record: earlier notes are not rewritten here (the Redaktion corrects an update in
+    # "Statusmeldungen", where the history keeps the original).
+    readonly_fields = fields
     ordering = ["-date", "-recorded_at"]
     can_delete = False
 
@@ -237,9 +240,16 @@ class MeasureAdminForm(forms.ModelForm):
             if self.check_version and not self.is_bound:
                 self.initial["version"] = current_version(self.instance.pk)
 
+    def current_stand(self):
+        """The measure's status and progress as stored now (in the history's version form
+        the instance holds the version's values)."""
+        if self.instance.pk is None:
+            return None
+        return Measure.objects.filter(pk=self.instance.pk).values_list("status", "progress").get()
+
     def status_changed(self):
-        changed = {"status", "progress"} & set(self.changed_data)
-        return self.instance.pk is None or bool(changed)
+        new = (self.cleaned_data.get("status"), self.cleaned_data.get("progress"))
+        return self.instance.pk is None or new != self.current_stand()
 
     def clean(self):
         data = super().clean()
@@ -386,6 +396,11 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
+        # The Stand changes only by a status update (measures/updates.py): the measure is
+        # saved with its current Stand, then the update gives it the new one.
+        stand = obj.status, obj.progress
+        if change and form.status_changed():
+            obj.status, obj.progress = form.current_stand()
         super().save_model(request, obj, form, change)
         note = form.cleaned_data.get("status_note", "").strip()
         if not change and not note:
@@ -393,11 +408,14 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         if note:
             record_status_update(
                 measure=obj,
+                status=stand[0],
+                progress=stand[1],
                 note=note,
                 author=request.user,
                 evidence_url=form.cleaned_data.get("evidence_url", ""),
                 evidence_title=form.cleaned_data.get("evidence_title", ""),
             )
+            obj.refresh_from_db(fields=["status", "progress"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -499,9 +517,12 @@ class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        # A new status update is the measure's new Stand (measures/updates.py); a
+        # correction by the Redaktion keeps the measure on its latest update too.
+        self.keep_read_only_fields(request, obj)
         if obj.author_id is None:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+        record_stand(obj)
 
     def has_delete_permission(self, request, obj=None):
         return is_redaktion(request.user) and super().has_delete_permission(request, obj)

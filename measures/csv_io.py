@@ -23,7 +23,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from iserlohn_digital.text import normalize_text
+from iserlohn_digital.text import NormalizedCharField, normalize_text
 from strategy.models import Goal
 
 from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Status, Tag
@@ -205,11 +205,12 @@ class ImportFailed(Exception):
     """Raised inside the transaction to roll back a dry run or a file with errors."""
 
 
-def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
+def import_measures(text: str, *, dry_run: bool, author=None, note: str = "") -> ImportResult:
     """Check every row; write all of them in one transaction, or nothing.
 
     Nothing is written when `dry_run` is set or any row has an error. Status or progress
-    changes are recorded as status updates, like changes in the admin.
+    changes are recorded as status updates with `note`, the import's one note (required
+    for the real import when any row changes them), like changes in the admin.
     """
     text = text.removeprefix("\ufeff")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_SIZE))
@@ -263,7 +264,7 @@ def import_measures(text: str, *, dry_run: bool, author=None) -> ImportResult:
                         row.errors.append(f"{column}: enthält ein unzulässiges Steuerzeichen.")
                     row.outcome = "Fehler"
                     continue
-                measure = _apply_row(row, raw, lookups, author)
+                measure = _apply_row(row, raw, lookups, author, note, dry_run)
                 if measure is not None:
                     pending_dependencies.append((row, raw, measure))
             for row, raw, measure in pending_dependencies:
@@ -283,8 +284,9 @@ def _file_error(message):
     return ImportResult([RowResult(1, "", "Fehler", errors=[message])], written=False)
 
 
-def _apply_row(row, raw, lookups, author):
+def _apply_row(row, raw, lookups, author, note, dry_run):
     existing = Measure.objects.filter(code=row.code).first()
+    existing_stand = (existing.status, existing.progress) if existing else None
     measure = existing or Measure(code=row.code)
     values = {}
     for column, name in COLUMNS.items():
@@ -323,14 +325,32 @@ def _apply_row(row, raw, lookups, author):
             row.errors.append(f"{label}: {' '.join(messages)}")
         row.outcome = "Fehler"
         return None
-    status_changed = existing is None or {"status", "fortschritt"} & set(row.changes)
-    measure.save()
+    stand = measure.status, measure.progress
+    if existing and {"status", "fortschritt"} & set(row.changes):
+        if not note.strip() and not dry_run:
+            row.errors.append(MISSING_NOTE)
+            row.outcome = "Fehler"
+            return None
+        # The Stand changes only by a status update (measures/updates.py).
+        measure.status, measure.progress = existing_stand
+        measure.save()
+        record_status_update(
+            measure=measure, status=stand[0], progress=stand[1], note=note or "–", author=author
+        )
+    else:
+        measure.save()
+        if existing is None:
+            record_status_update(measure=measure, note="Maßnahme angelegt.", author=author)
     measure.goals.set(goals)
     measure.tags.set(tags)
-    if status_changed:
-        record_status_update(measure=measure, note="Aus CSV-Import übernommen.", author=author)
     row.outcome = "geändert" if existing else "angelegt"
     return measure
+
+
+MISSING_NOTE = (
+    "status/fortschritt: Die Zeile ändert den Stand der Maßnahme; bitte für den Import einen "
+    "Vermerk angeben (er erscheint als Statusmeldung)."
+)
 
 
 def _apply_dependencies(row, raw, measure):
@@ -423,6 +443,13 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(label="CSV-Datei", required=False)
     pending = forms.CharField(widget=forms.HiddenInput, required=False)
+    note = NormalizedCharField(
+        label="Vermerk für geänderte Stände",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Pflicht, wenn Zeilen Status oder Fortschritt ändern: erscheint als "
+        "Statusmeldung genau dieser Maßnahmen.",
+    )
     dry_run = forms.BooleanField(label="Nur prüfen (Probelauf)", required=False, initial=True)
 
     def __init__(self, *args, user, **kwargs):
@@ -504,12 +531,13 @@ def _run_import(request, form):
     """Import the form's file; after a clean dry run, keep it for the real import."""
     content, pending = form.cleaned_data["content"], form.cleaned_data["pending_import"]
     dry_run = form.cleaned_data["dry_run"]
-    result = import_measures(content, dry_run=dry_run, author=request.user)
+    note = form.cleaned_data.get("note", "")
+    result = import_measures(content, dry_run=dry_run, author=request.user, note=note)
     if result.written:
         if pending is not None:
             pending.delete()
         return result, form
     if dry_run and not result.errors and pending is None:
         pending = PendingImport.keep(content, request.user)
-    initial = {"pending": str(pending.pk) if pending else "", "dry_run": False}
+    initial = {"pending": str(pending.pk) if pending else "", "dry_run": False, "note": note}
     return result, ImportForm(initial=initial, user=request.user)

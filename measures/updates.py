@@ -1,40 +1,63 @@
-"""Recording status updates: the one way a measure's status and progress get their date."""
+"""Recording status updates: the one way a measure's status and progress change.
+
+Every channel (the measure form, the status-update form, the CSV import, a revert) builds
+a `StatusUpdate` and passes it to `record_stand`. In one transaction the update is
+checked and saved, and the measure takes the status and progress of its latest update:
+the public Stand box, the latest message, the timeline, the API and every PDF then tell
+the same story. An update dated before the latest one (the Redaktion recording history
+after the fact) changes the history, not the current Stand.
+"""
 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Measure, StatusUpdate
+
+NOTE_REQUIRED = "Bitte kurz vermerken, was sich geändert hat."
+
+
+@transaction.atomic
+def record_stand(update: StatusUpdate) -> StatusUpdate:
+    """Save `update` (validated first: nothing is written if it is invalid) and give its
+    measure the status and progress of the measure's latest update."""
+    update.note = update.note.strip()
+    if not update.note:
+        raise ValidationError({"note": NOTE_REQUIRED})
+    update.full_clean()
+    update.save()
+    measure = Measure.objects.select_for_update().get(pk=update.measure_id)
+    latest = measure.updates.order_by("-date", "-recorded_at").first()
+    if (measure.status, measure.progress) != (latest.status, latest.progress):
+        measure.status, measure.progress = latest.status, latest.progress
+        measure.save(update_fields=["status", "progress", "updated_at"])
+    update.measure = measure
+    return update
 
 
 def record_status_update(
     *,
     measure: Measure,
     note: str,
+    status: str | None = None,
+    progress: int | None = None,
     author=None,
     evidence_url: str = "",
     evidence_title: str = "",
     date: datetime.date | None = None,
 ) -> StatusUpdate:
-    """Record the measure's current status and progress as a dated status update.
-
-    The measure must already hold the new status and progress; the note says what
-    happened. Validates before saving, so an invalid update (a date in the future, too)
-    writes nothing.
-    """
-    if not note.strip():
-        raise ValidationError({"note": "Bitte kurz vermerken, was sich geändert hat."})
-    update = StatusUpdate(
-        measure=measure,
-        date=date or timezone.localdate(),
-        status=measure.status,
-        progress=measure.progress,
-        note=note.strip(),
-        evidence_url=evidence_url,
-        evidence_title=evidence_title,
-        author=author,
+    """Record a new Stand of `measure` (by default the status and progress it holds)."""
+    return record_stand(
+        StatusUpdate(
+            measure=measure,
+            date=date or timezone.localdate(),
+            status=measure.status if status is None else status,
+            progress=measure.progress if progress is None else progress,
+            note=note,
+            evidence_url=evidence_url,
+            evidence_title=evidence_title,
+            author=author,
+        )
     )
-    update.full_clean()
-    update.save()
-    return update

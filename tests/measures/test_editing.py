@@ -98,6 +98,7 @@ def test_groups_have_exactly_their_permissions():
             "add_measure",
             "change_goal",
             "delete_statusupdate",
+            "change_statusupdate",  # published updates are a record the Redaktion corrects
             "change_fieldofaction",
         }
         & fachbereich

@@ -1,15 +1,14 @@
 """Two editors on the same measure: the second save, based on a stale version, is refused
 with who changed what and when, keeps the editor's input, and goes through when repeated."""
 
-import importlib
 import threading
 import time
 
 import pytest
 from django.db import connection, transaction
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
+from iserlohn_digital.roles import apply_roles
 from measures.models import Measure, Milestone
 from tests.measures import test_editing
 from tests.measures.test_editing import change_url, form_data
@@ -139,9 +138,7 @@ def test_a_change_without_version_is_refused_but_a_new_measure_needs_none(settin
 @pytest.fixture
 def groups():
     """The groups again, should an earlier test without transaction have flushed them."""
-    migration = importlib.import_module("measures.migrations.0006_groups")
-    state = MigrationLoader(connection).project_state(("measures", "0006_groups"), at_end=True)
-    migration.create_groups(state.apps, None)
+    apply_roles()
 
 
 def waits_for_a_lock(backend, patience=60):

@@ -13,14 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--probelauf", action="store_true", help="nur prüfen")
+        parser.add_argument(
+            "--vermerk",
+            default="",
+            help="Vermerk für Zeilen, die Status oder Fortschritt ändern (als Statusmeldung)",
+        )
 
-    def handle(self, file, probelauf=False, **options):
+    def handle(self, file, probelauf=False, vermerk="", **options):
         try:
             with open(file, "rb") as stream:
                 text = decode_upload(stream.read())
         except OSError as error:
             raise CommandError(f"{file} lässt sich nicht lesen: {error}") from error
-        result = import_measures(text, dry_run=probelauf)
+        result = import_measures(text, dry_run=probelauf, note=vermerk)
         for row in result.rows:
             detail = "; ".join(row.errors) if row.errors else ", ".join(row.changes)
             self.stdout.write(f"Zeile {row.line} {row.code}: {row.outcome} {detail}".rstrip())
