@@ -14,7 +14,6 @@ from hypothesis import settings as hypothesis_settings
 # The test client speaks plain HTTP, also in the processes some tests start.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("PDF_RENDER_LOCK_DIR", tempfile.mkdtemp(prefix="iserlohn-pdf-tests-"))
-MANIFEST_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 
 # No test depends on how fast the machine is: Hypothesis sets no deadline per example and
 # does not fail a test whose examples are slow to generate (tests may still set more).
