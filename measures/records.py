@@ -250,7 +250,7 @@ class MeasureRecord(Record):
 
     @staticmethod
     def resolve_partners(obj):
-        return [line.strip() for line in obj.partners.splitlines() if line.strip()]
+        return obj.partner_list
 
     @staticmethod
     def resolve_indicators(obj):

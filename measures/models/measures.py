@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -134,13 +135,11 @@ class MeasureQuerySet(PublishedQuerySet):
     def with_details(self, user=None):
         """Everything a measure's page shows, of the related goals and measures only what
         `user` may see (without a user: what the public sees, as in its Steckbrief)."""
-        visible = (
-            (lambda qs: qs.visible_to(user)) if user is not None else (lambda qs: qs.published())
-        )
+        user = user or AnonymousUser()
         return self.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
-            Prefetch("goals", visible(Goal.objects.all())),
-            Prefetch("dependencies", visible(Measure.objects.all())),
-            Prefetch("dependents", visible(Measure.objects.all())),
+            Prefetch("goals", Goal.objects.visible_to(user)),
+            Prefetch("dependencies", Measure.objects.visible_to(user)),
+            Prefetch("dependents", Measure.objects.visible_to(user)),
             "tags",
             "updates",
             "milestones",
@@ -389,6 +388,11 @@ class Measure(FullUrlMixin, models.Model):
         if hasattr(self, "last_update_on"):
             return self.last_update_on
         return max((u.date for u in self.updates.all()), default=None)
+
+    @property
+    def partner_list(self) -> list[str]:
+        """The partners, one per non-empty line."""
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
     @property
     def created_on(self) -> datetime.date:

@@ -61,12 +61,6 @@ def quarter(day):
     return quarter_label(day)
 
 
-@register.filter
-def lines(text):
-    """The non-empty lines of a text, e.g. the partners of a measure."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 @register.inclusion_tag("includes/breadcrumbs.html")
 def breadcrumbs(*items):
     """Breadcrumbs after "Start": pairs of URL and label, then the current page's label."""
