@@ -5,7 +5,6 @@ import re
 
 import icalendar
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from measures.models import FieldOfAction, Measure, Milestone, Tag
@@ -37,9 +36,8 @@ def _routes(patterns, namespace=""):
 
 
 @pytest.fixture
-def site_urls():
-    """One address per URL pattern of the site, from the seed data."""
-    call_command("load_seed", verbosity=0)
+def site_urls(seed_for_the_class):
+    """One address per URL pattern of the site, from the seed (loaded once for the class)."""
     measure = Measure.objects.published().order_by("code").first()
     field = FieldOfAction.objects.published().order_by("code").first()
     goal = Goal.objects.published().order_by("code").first()
@@ -104,41 +102,41 @@ def site_urls():
     return urls
 
 
-def test_the_list_covers_every_url_pattern_of_the_site(site_urls):
-    covered = set()
-    for url in site_urls:
-        match = resolve(url.split("?")[0] + ("/" if url == "/api/v1/docs" else ""))
-        covered.add(match.view_name)
-    assert set(_routes(get_resolver().url_patterns)) - SKIPPED_ROUTES <= covered
+class TestEverySiteAddress:
+    """Every URL pattern of the site, on the seed data."""
 
+    def test_the_list_covers_every_url_pattern_of_the_site(self, site_urls):
+        covered = set()
+        for url in site_urls:
+            match = resolve(url.split("?")[0] + ("/" if url == "/api/v1/docs" else ""))
+            covered.add(match.view_name)
+        assert set(_routes(get_resolver().url_patterns)) - SKIPPED_ROUTES <= covered
 
-def test_head_answers_as_get_without_a_body_everywhere(client, site_urls):
-    for url in site_urls:
-        get = client.get(url)
-        head = client.head(url)
-        assert head.status_code == get.status_code, url
-        assert head.content == b"", url
-        assert head.get("Content-Type") == get.get("Content-Type"), url
+    def test_head_answers_as_get_without_a_body_everywhere(self, client, site_urls):
+        for url in site_urls:
+            get = client.get(url)
+            head = client.head(url)
+            assert head.status_code == get.status_code, url
+            assert head.content == b"", url
+            assert head.get("Content-Type") == get.get("Content-Type"), url
 
+    def test_head_on_the_api_and_the_feeds_carries_the_headers_of_get(self, client, site_urls):
+        for url in site_urls:
+            if not url.startswith(("/api/", "/daten/")):
+                continue
+            get = client.get(url)
+            head = client.head(url)
+            for header in ("Content-Type", "ETag", "Content-Length", "Access-Control-Allow-Origin"):
+                assert head.get(header) == get.get(header), (url, header)
+            if get.status_code == 200:
+                assert head["ETag"], url
 
-def test_head_on_the_api_and_the_feeds_carries_the_headers_of_get(client, site_urls):
-    for url in site_urls:
-        if not url.startswith(("/api/", "/daten/")):
-            continue
-        get = client.get(url)
-        head = client.head(url)
-        for header in ("Content-Type", "ETag", "Content-Length", "Access-Control-Allow-Origin"):
-            assert head.get(header) == get.get(header), (url, header)
-        if get.status_code == 200:
-            assert head["ETag"], url
-
-
-def test_conditional_head_on_the_api_answers_304(client, site_urls):
-    etag = client.get("/api/v1/measures")["ETag"]
-    assert client.head("/api/v1/measures", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    feed = "/daten/statusmeldungen.atom"
-    etag = client.get(feed)["ETag"]
-    assert client.head(feed, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    def test_conditional_head_on_the_api_answers_304(self, client, site_urls):
+        etag = client.get("/api/v1/measures")["ETag"]
+        assert client.head("/api/v1/measures", HTTP_IF_NONE_MATCH=etag).status_code == 304
+        feed = "/daten/statusmeldungen.atom"
+        etag = client.get(feed)["ETag"]
+        assert client.head(feed, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_the_openapi_document_lists_get_operations_only(client):
