@@ -510,6 +510,7 @@ class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
     date_hierarchy = "date"
     list_select_related = ["measure", "author"]
     readonly_fields = ["author", "recorded_at"]
+    exclude = ["corrects"]  # set only by a correction
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if is_redaktion(request.user):

@@ -21,7 +21,7 @@ from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
 from . import charts
-from .models import FieldOfAction, Measure, Status, StatusUpdate
+from .models import FieldOfAction, Measure, Status, StatusUpdate, current_updates
 from .models.status import is_overdue, is_stale
 
 
@@ -290,7 +290,7 @@ def strategy_context():
     measures = _published_measures().prefetch_related(
         "goals",
         "tags",
-        "updates",
+        current_updates(),
         "milestones",
         "indicators",
         "online_services",
@@ -342,7 +342,8 @@ def report_context(as_of: datetime.date, since: datetime.date):
     or stale on that day (by the rules of measures/models/status.py)."""
     measures = list(_published_measures())
     updates = (
-        StatusUpdate.objects.filter(measure__in=measures, date__lte=as_of)
+        StatusUpdate.objects.current()
+        .filter(measure__in=measures, date__lte=as_of)
         .select_related("measure")
         .order_by("measure__code", "-date", "-recorded_at")
     )
@@ -373,7 +374,7 @@ def measure_sheet_measures():
         .prefetch_related(
             "goals",
             "tags",
-            "updates",
+            current_updates(),
             "milestones",
             "indicators",
             "online_services",

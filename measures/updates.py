@@ -6,6 +6,10 @@ checked and saved, and the measure takes the status and progress of its latest u
 the public Stand box, the latest message, the timeline, the API and every PDF then tell
 the same story. An update dated before the latest one (the Redaktion recording history
 after the fact) changes the history, not the current Stand.
+
+A published update is not edited: the Redaktion corrects it by a new update that names
+it (`corrects`). The corrected one then leaves the public record (`current()`), so a
+correction of the latest update changes the Stand.
 """
 
 import datetime
@@ -29,7 +33,7 @@ def record_stand(update: StatusUpdate) -> StatusUpdate:
     update.full_clean()
     update.save()
     measure = Measure.objects.select_for_update().get(pk=update.measure_id)
-    latest = measure.updates.order_by("-date", "-recorded_at").first()
+    latest = measure.updates.current().order_by("-date", "-recorded_at").first()
     if (measure.status, measure.progress) != (latest.status, latest.progress):
         measure.status, measure.progress = latest.status, latest.progress
         measure.save(update_fields=["status", "progress", "updated_at"])

@@ -126,7 +126,7 @@ def dashboard(request):
             "stale_count": stale.count(),
             "stale_days": settings.STALE_AFTER_DAYS,
             "limit": LIMIT,
-            "recent": StatusUpdate.objects.published().newest()[:10],
+            "recent": StatusUpdate.objects.published().current().newest()[:10],
         },
     )
 

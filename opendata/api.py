@@ -155,10 +155,17 @@ class UpdateOut(Schema):
     progress: int
     note: str
     evidence_url: str
+    corrects_date: datetime.date | None = Field(
+        None, description="Datum der Meldung, die diese Meldung berichtigt (sonst leer)"
+    )
 
     @staticmethod
     def resolve_measure(obj):
         return obj.measure.code
+
+    @staticmethod
+    def resolve_corrects_date(obj):
+        return obj.corrects.date if obj.corrects_id else None
 
 
 class MilestoneOut(Schema):
@@ -278,10 +285,10 @@ def get_measure(request: HttpRequest, code: MeasureCode):
 @paginate(Pagination)
 def list_updates(request: HttpRequest, measure: MeasureCode | None = None):
     """Statusmeldungen, die neuesten zuerst; optional zu einer Maßnahme (Code)."""
-    updates = StatusUpdate.objects.filter(measure__in=Measure.objects.published())
+    updates = StatusUpdate.objects.current().filter(measure__in=Measure.objects.published())
     if measure:
         updates = updates.filter(measure__code=measure)
-    return updates.select_related("measure").order_by("-date", "-recorded_at", "pk")
+    return updates.select_related("measure", "corrects").order_by("-date", "-recorded_at", "pk")
 
 
 @api.get("/milestones", response={200: list[MilestoneOut], 400: Error}, tags=["Maßnahmen"])

@@ -26,11 +26,13 @@ class UpdatesFeed(Feed):
         return reverse("measures:dashboard")
 
     def updates(self, obj):
-        return StatusUpdate.objects.filter(measure__in=Measure.objects.published())
+        return StatusUpdate.objects.current().filter(measure__in=Measure.objects.published())
 
     def items(self, obj=None):
         return (
-            self.updates(obj).select_related("measure").order_by("-date", "-recorded_at")[:LATEST]
+            self.updates(obj)
+            .select_related("measure", "corrects")
+            .order_by("-date", "-recorded_at")[:LATEST]
         )
 
     def item_title(self, item):
@@ -38,6 +40,8 @@ class UpdatesFeed(Feed):
         return f"{item.measure.code} {item.measure.title}: {status}, {item.progress} %"
 
     def item_description(self, item):
+        if item.corrects_id:
+            return f"{item.note} ({item.correction_label})"
         return item.note
 
     def item_link(self, item):

@@ -11,7 +11,7 @@ from .imports import PendingImport
 from .measures import Measure, MeasureQuerySet
 from .online_services import OnlineService
 from .progress import Indicator, Milestone
-from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate
+from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate, current_updates
 from .tags import Tag, TaggedMeasure
 from .units import OrganisationalUnit
 
@@ -30,4 +30,5 @@ __all__ = [
     "StatusUpdate",
     "Tag",
     "TaggedMeasure",
+    "current_updates",
 ]

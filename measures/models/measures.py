@@ -28,6 +28,7 @@ from .status import (
     PROGRESS_IN_RANGE,
     Status,
     StatusUpdate,
+    current_updates,
     is_overdue,
     is_stale,
     stale_cutoff,
@@ -141,7 +142,7 @@ class MeasureQuerySet(PublishedQuerySet):
             Prefetch("dependencies", Measure.objects.visible_to(user)),
             Prefetch("dependents", Measure.objects.visible_to(user)),
             "tags",
-            "updates",
+            current_updates(),
             "milestones",
             "indicators",
             "online_services",
@@ -195,7 +196,7 @@ class MeasureQuerySet(PublishedQuerySet):
 
 
 def _latest_update_date():
-    latest = StatusUpdate.objects.filter(measure=OuterRef("pk")).order_by("-date")
+    latest = StatusUpdate.objects.current().filter(measure=OuterRef("pk")).order_by("-date")
     return Subquery(latest.values("date")[:1])
 
 
@@ -387,7 +388,7 @@ class Measure(FullUrlMixin, models.Model):
         """
         if hasattr(self, "last_update_on"):
             return self.last_update_on
-        return max((u.date for u in self.updates.all()), default=None)
+        return max((u.date for u in self.public_updates()), default=None)
 
     @property
     def partner_list(self) -> list[str]:
@@ -411,16 +412,23 @@ class Measure(FullUrlMixin, models.Model):
     def is_overdue(self):
         return is_overdue(self.status, self.end_date, timezone.localdate())
 
+    def public_updates(self):
+        """The status updates in the public record (a corrected one leaves it for its
+        correction), newest first: those prefetched by `current_updates()` if any."""
+        if "updates" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.updates.all()
+        return self.updates.current().select_related("corrects")
+
     @property
     def latest_update(self):
-        """The latest of the (prefetched, newest first) status updates, or None."""
-        return next(iter(self.updates.all()), None)
+        """The latest of the status updates in the public record, or None."""
+        return next(iter(self.public_updates()), None)
 
     @property
     def status_since(self):
         """The day since which the measure has its current status, by its status updates."""
         since = None
-        for update in self.updates.all():  # newest first
+        for update in self.public_updates():  # newest first
             if update.status != self.status:
                 break
             since = update.date
@@ -429,7 +437,7 @@ class Measure(FullUrlMixin, models.Model):
     def timeline(self):
         """Status updates and milestones, newest first, as (kind, day, entry): a reached
         milestone counts on the day it was reached, another on its due date."""
-        entries = [("update", u.date, u) for u in self.updates.all()]
+        entries = [("update", u.date, u) for u in self.public_updates()]
         entries += [("milestone", m.reached_on or m.due_date, m) for m in self.milestones.all()]
         return sorted(entries, key=lambda entry: entry[1], reverse=True)
 

@@ -61,9 +61,19 @@ class StatusUpdateQuerySet(models.QuerySet):
 
         return self.filter(published_measures("measure__"))
 
+    def current(self):
+        """Updates not superseded by a correction: the record the public reads."""
+        return self.filter(corrections__isnull=True)
+
     def newest(self):
-        """Newest first, with their measure."""
-        return self.select_related("measure").order_by("-date", "-recorded_at")
+        """Newest first, with their measure and the update each corrects."""
+        return self.select_related("measure", "corrects").order_by("-date", "-recorded_at")
+
+
+def current_updates() -> models.Prefetch:
+    """A measure's updates in the public record, newest first, each with the update it
+    corrects: every prefetch of `Measure.updates` for a page, PDF or report uses it."""
+    return models.Prefetch("updates", StatusUpdate.objects.current().select_related("corrects"))
 
 
 class StatusUpdateManager(models.Manager.from_queryset(StatusUpdateQuerySet)):
@@ -98,6 +108,17 @@ class StatusUpdate(models.Model):
         verbose_name="erfasst von",
     )
     recorded_at = models.DateTimeField("erfasst am", default=timezone.now)
+    # Published updates are a record: a mistake is corrected by a new update that names
+    # the one it corrects, which then leaves the public record and stays in the admin.
+    # RESTRICT: a corrected update is not deleted on its own, only with its measure.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="berichtigt die Meldung",
+    )
 
     objects = StatusUpdateManager()
     history = HistoricalRecords()
@@ -125,6 +146,12 @@ class StatusUpdate(models.Model):
             models.UniqueConstraint(
                 fields=["measure", "recorded_at"], name="update_unique_per_moment"
             ),
+            # A further correction corrects the correction.
+            models.UniqueConstraint(
+                fields=["corrects"],
+                name="update_corrected_once",
+                violation_error_message="Diese Meldung ist bereits berichtigt.",
+            ),
         ]
         # The newest reports per measure (its "Stand") and overall (dashboard, feed).
         indexes = [
@@ -140,6 +167,19 @@ class StatusUpdate(models.Model):
         return (self.measure.code, self.recorded_at.isoformat())
 
     natural_key.dependencies = ["measures.measure"]
+
+    @property
+    def correction_label(self) -> str:
+        """ "berichtigt die Meldung vom 12.03.2026" for a correction, else ""."""
+        if self.corrects_id is None:
+            return ""
+        return f"berichtigt die Meldung vom {self.corrects.date:%d.%m.%Y}"
+
+    def clean(self):
+        if self.corrects_id and self.measure_id and self.corrects.measure_id != self.measure_id:
+            raise ValidationError(
+                {"corrects": "Eine Berichtigung gehört zur Maßnahme der berichtigten Meldung."}
+            )
 
     def clean_fields(self, exclude=None):
         # The date rule lives here rather than in clean(): a model form without the date

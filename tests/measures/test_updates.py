@@ -1,16 +1,21 @@
 """One truth for the Stand: whichever way status and progress change, the Steckbrief's
-Stand box, its latest message, the API and the Steckbrief PDF say the same."""
+Stand box, its latest message, the API and the Steckbrief PDF say the same; a correction
+takes the place of the update it corrects in all of them."""
 
+import datetime
 import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from measures.models import Measure
+from measures.models import Measure, StatusUpdate
+from measures.updates import record_stand
 from tests.builders import make_field, make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
 from tests.measures.test_editing import change_url, form_data
@@ -118,3 +123,67 @@ def test_an_import_records_its_one_note_where_the_stand_changed(setting, client)
     assert own.progress == 65
     assert other.updates.count() == 1  # its Stand did not change: no message for it
     assert_one_story(client, own, status_label="in Umsetzung", progress=65, note="Halbjahres")
+
+
+def correct(original, **changes) -> StatusUpdate:
+    """A correction of `original` recorded as the Redaktion's form does."""
+    values = {
+        "measure": original.measure,
+        "date": original.date,
+        "status": original.status,
+        "progress": original.progress,
+        "note": original.note,
+    }
+    return record_stand(StatusUpdate(**(values | changes), corrects=original))
+
+
+def test_a_correction_of_the_latest_update_is_the_stand_and_the_public_record(setting, client):
+    own = setting["own"]
+    original = own.updates.get()
+    correction = correct(original, progress=35, note="Nachgezählt: fünf Schulen weniger.")
+    assert own.updates.count() == 2  # a new entry; the original is kept as it was
+    original.refresh_from_db()
+    assert (original.progress, original.note) == (40, "Erster Stand.")
+    own.refresh_from_db()
+    assert own.progress == 35
+    assert_one_story(client, own, status_label="in Umsetzung", progress=35, note="Nachgezählt")
+    said = f"berichtigt die Meldung vom {original.date:%d.%m.%Y}"
+    page = client.get(own.get_absolute_url()).content.decode()
+    assert said in page and "Erster Stand." not in page
+    measure = Measure.objects.with_details().get(pk=own.pk)
+    assert [entry for kind, day, entry in measure.timeline()] == [correction]
+    api = client.get("/api/v1/updates", {"measure": own.code}).json()["items"]
+    assert [(u["progress"], u["corrects_date"]) for u in api] == [(35, original.date.isoformat())]
+    feed = client.get(reverse("opendata:feed-measure", args=[own.code])).content.decode()
+    assert said in feed and "Erster Stand." not in feed
+    pdf = client.get(reverse("measures:measure-pdf", args=[own.code]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "berichtigt die Meldung" in text and "Erster Stand." not in text
+
+
+def test_a_correction_of_an_earlier_update_changes_the_history_not_the_stand(setting):
+    own = setting["own"]
+    latest = own.updates.get()
+    earlier = make_update(own, date=datetime.date(2026, 1, 5), progress=10, note="Start.")
+    correct(earlier, progress=15)
+    own.refresh_from_db()
+    assert own.progress == 40
+    assert list(StatusUpdate.objects.current().filter(measure=own).values_list("progress")) == [
+        (latest.progress,),
+        (15,),
+    ]
+
+
+def test_an_update_is_corrected_once_and_goes_only_with_its_measure(setting):
+    own = setting["own"]
+    original = own.updates.get()
+    correction = correct(original, progress=35)
+    with pytest.raises(ValidationError):
+        correct(original, progress=30)
+    correct(correction, progress=30)  # a further correction corrects the correction
+    own.refresh_from_db()
+    assert own.progress == 30
+    with pytest.raises(RestrictedError):
+        original.delete()
+    own.delete()
+    assert not StatusUpdate.objects.exists()
