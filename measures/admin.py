@@ -7,11 +7,15 @@ to them (status updates, milestones, Kennzahlen); another unit's measure is a 40
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
-from django.urls import path
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField
@@ -464,7 +468,7 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
 
 class StatusUpdateAdminForm(forms.ModelForm):
-    """A status update; a Fachbereich dates it no earlier than the measure's latest one.
+    """A new status update; a Fachbereich dates it no earlier than the measure's latest one.
 
     Back-dating (to record history) is the Redaktion's; no one dates into the future
     (StatusUpdate.clean_fields). StatusUpdateAdmin.get_form sets `may_backdate`.
@@ -475,12 +479,11 @@ class StatusUpdateAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         date, measure = data.get("date"), data.get("measure")
-        moved = self.instance.pk is None or {"date", "measure"} & set(self.changed_data)
-        if self.may_backdate or not moved or date is None or measure is None:
+        if self.may_backdate or date is None or measure is None:
             return data
         latest = (
-            StatusUpdate.objects.filter(measure=measure)
-            .exclude(pk=self.instance.pk)
+            StatusUpdate.objects.current()
+            .filter(measure=measure)
             .order_by("-date")
             .values_list("date", flat=True)
             .first()
@@ -500,33 +503,137 @@ class StatusUpdateBackdatingForm(StatusUpdateAdminForm):
     may_backdate = True
 
 
+class StatusUpdateCorrectionForm(StatusUpdateBackdatingForm):
+    """The Redaktion's correction of `corrected`: a new update of the same measure, filled
+    in from the original, with the reason for the correction (kept in its history)."""
+
+    corrected: StatusUpdate  # set per request by StatusUpdateAdmin.get_form
+    reason = NormalizedCharField(
+        label="Grund der Berichtigung",
+        max_length=100,
+        help_text="Steht im Verlauf der Berichtigung, z. B. „Fortschritt falsch übertragen“.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.corrects = self.corrected
+        self.instance.measure = self.corrected.measure
+
+
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
+    """Status updates are a record: anyone who may adds one, no one edits one in place
+    (the change page is read-only). The Redaktion corrects an update by a new one that
+    names it ("Berichtigen"); the original stays here and in the history, the public
+    record shows the correction."""
+
     form = StatusUpdateAdminForm
-    list_display = ["measure", "date", "status", "progress", "author"]
+    list_display = ["measure", "date", "status", "progress", "author", "corrects", "corrected"]
     list_filter = ["status", "measure__field_of_action__substrategy"]
     search_fields = ["measure__code", "measure__title", "note"]
     autocomplete_fields = ["measure"]
     date_hierarchy = "date"
-    list_select_related = ["measure", "author"]
-    readonly_fields = ["author", "recorded_at"]
-    exclude = ["corrects"]  # set only by a correction
+    list_select_related = ["measure", "author", "corrects__measure"]
+    change_form_template = "admin/measures/statusupdate/change_form.html"
+    FIELDS = ["measure", "date", "status", "progress", "note", "evidence_url", "evidence_title"]
+
+    def get_queryset(self, request):
+        corrected = StatusUpdate.objects.filter(corrects=OuterRef("pk"))
+        return super().get_queryset(request).annotate(is_corrected=Exists(corrected))
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.FIELDS, "author", "recorded_at", "corrects", "corrected_by"]
+        if self._corrected(request):
+            return ["corrects", *self.FIELDS, "reason"]
+        return self.FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._corrected(request):
+            return ["corrects", "measure"]
+        return ["author", "recorded_at", "corrects", "corrected_by"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if is_redaktion(request.user):
+        corrected = self._corrected(request)
+        if corrected:
+            kwargs["form"] = StatusUpdateCorrectionForm
+        elif is_redaktion(request.user):
             kwargs["form"] = StatusUpdateBackdatingForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        if corrected:
+            form = type(form.__name__, (form,), {"corrected": corrected})
+        return form
+
+    def get_changeform_initial_data(self, request):
+        corrected = self._corrected(request)
+        if corrected is None:
+            return super().get_changeform_initial_data(request)
+        return {name: getattr(corrected, name) for name in self.FIELDS if name != "measure"}
 
     def save_model(self, request, obj, form, change):
-        # A new status update is the measure's new Stand (measures/updates.py); a
-        # correction by the Redaktion keeps the measure on its latest update too.
-        self.keep_read_only_fields(request, obj)
-        if obj.author_id is None:
-            obj.author = request.user
+        # A new status update is the measure's new Stand (measures/updates.py); so is a
+        # correction of the latest one, which takes its place.
+        obj.author = request.user
+        if "reason" in form.cleaned_data:
+            obj._change_reason = form.cleaned_data["reason"]
         record_stand(obj)
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a record: the change page only shows an update
+
     def has_delete_permission(self, request, obj=None):
+        # Deleting is the Redaktion's, for an update recorded by mistake; a corrected one
+        # is kept while its correction exists (StatusUpdate.corrects, RESTRICT).
         return is_redaktion(request.user) and super().has_delete_permission(request, obj)
+
+    def may_correct(self, request, update) -> bool:
+        """The Redaktion corrects an update that is not corrected already."""
+        return (
+            is_redaktion(request.user)
+            and super().has_add_permission(request)
+            and not update.corrections.exists()
+        )
+
+    def correct_view(self, request, object_id):
+        original = self.get_object(request, unquote(object_id))
+        if original is None:
+            raise Http404("Unbekannte Statusmeldung.")
+        if not self.may_correct(request, original):
+            raise PermissionDenied
+        request.corrected_update = original
+        title = f"Meldung vom {original.date:%d.%m.%Y} berichtigen"
+        return self.changeform_view(
+            request, None, request.get_full_path(), {"title": title, "corrected": original}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        update = self.get_object(request, unquote(object_id))
+        context = {"may_correct": update is not None and self.may_correct(request, update)}
+        return super().change_view(request, object_id, form_url, context | (extra_context or {}))
+
+    def get_urls(self):
+        correct = path(
+            "<path:object_id>/berichtigen/",
+            self.admin_site.admin_view(self.correct_view),
+            name="measures_statusupdate_correct",
+        )
+        return [correct, *super().get_urls()]
+
+    @admin.display(description="berichtigt durch")
+    def corrected_by(self, obj):
+        correction = obj.corrections.first()
+        if correction is None:
+            return "–"
+        url = reverse("admin:measures_statusupdate_change", args=[correction.pk])
+        return format_html('<a href="{}">{}</a>', url, correction)
+
+    @admin.display(description="berichtigt", boolean=True, ordering="is_corrected")
+    def corrected(self, obj):
+        return obj.is_corrected
+
+    @staticmethod
+    def _corrected(request):
+        return getattr(request, "corrected_update", None)
 
 
 @admin.register(Milestone)
