@@ -425,6 +425,21 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.tags.set(form.cleaned_data.get("tags", []))
 
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        # A change of the Stand is dated at the moment its status update was recorded
+        # (measures/updates.py): the page's Stand changes show that update's note. One
+        # query per page.
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        records = list(historical_records)
+        if not records:
+            return
+        updates = StatusUpdate.objects.filter(
+            measure_id=records[0].id, recorded_at__in=[r.history_date for r in records]
+        )
+        by_moment = {update.recorded_at: update for update in updates}
+        for record in records:
+            record.status_update = by_moment.get(record.history_date)
+
     @admin.action(description="Ausgewählte Maßnahmen veröffentlichen", permissions=["publish"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)

@@ -36,7 +36,11 @@ def record_stand(update: StatusUpdate) -> StatusUpdate:
     latest = measure.updates.current().order_by("-date", "-recorded_at").first()
     if (measure.status, measure.progress) != (latest.status, latest.progress):
         measure.status, measure.progress = latest.status, latest.progress
+        # The measure's history dates this change at the moment the update was recorded:
+        # the history page finds the update's note by it (MeasureAdmin).
+        measure._history_date = update.recorded_at
         measure.save(update_fields=["status", "progress", "updated_at"])
+        del measure._history_date
     update.measure = measure
     return update
 
