@@ -344,7 +344,7 @@ def report_context(as_of: datetime.date, since: datetime.date):
     updates = (
         StatusUpdate.objects.current()
         .filter(measure__in=measures, date__lte=as_of)
-        .select_related("measure")
+        .select_related("measure", "corrects")
         .order_by("measure__code", "-date", "-recorded_at")
     )
     latest, changes = {}, []

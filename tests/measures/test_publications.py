@@ -252,6 +252,29 @@ def test_sachstandsbericht_lists_exactly_the_changes_since_seit(client):
     assert re.search(r"SC-1\.2 Maßnahme \d+ in Umsetzung 60 %", text)
 
 
+def test_sachstandsbericht_reports_a_correction_instead_of_the_update_it_corrects(client):
+    from measures.models import StatusUpdate
+    from measures.updates import record_stand
+
+    world = make_world(1)
+    (measure,) = world["measures"]
+    wrong = make_update(measure, date=datetime.date(2026, 8, 1), progress=90, note="Vertippt")
+    record_stand(
+        StatusUpdate(
+            measure=measure,
+            date=wrong.date,
+            status=wrong.status,
+            progress=55,
+            note="Richtig gezählt",
+            corrects=wrong,
+        )
+    )
+    reader, _ = pdf(client, "/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2026-06-30")
+    text = text_of(reader)
+    assert "Richtig gezählt (berichtigt die Meldung vom 01.08.2026)" in text
+    assert "Vertippt" not in text and re.search(r"in Umsetzung 55 %", text)
+
+
 def test_a_field_with_many_measures_keeps_brochure_and_architektur_short(client):
     from measures.charts import PILLAR_LIMIT
 
