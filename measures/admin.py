@@ -32,7 +32,7 @@ from .models import (
     StatusUpdate,
     Tag,
 )
-from .updates import record_stand, record_status_update
+from .updates import delete_status_updates, record_stand, record_status_update
 
 
 class OwnUnitMixin:
@@ -595,6 +595,13 @@ class StatusUpdateAdmin(OwnUnitMixin, HistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a record: the change page only shows an update
+
+    def delete_model(self, request, obj):
+        delete_status_updates([obj])
+
+    def delete_queryset(self, request, queryset):
+        # Newest first: a correction goes before the update it corrects.
+        delete_status_updates(list(queryset.order_by("-recorded_at")))
 
     def has_delete_permission(self, request, obj=None):
         # Deleting is the Redaktion's, for an update recorded by mistake; a corrected one

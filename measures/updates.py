@@ -32,17 +32,36 @@ def record_stand(update: StatusUpdate) -> StatusUpdate:
         raise ValidationError({"note": NOTE_REQUIRED})
     update.full_clean()
     update.save()
-    measure = Measure.objects.select_for_update().get(pk=update.measure_id)
+    update.measure = follow_latest(update.measure_id, changed_at=update.recorded_at)
+    return update
+
+
+def follow_latest(measure_id, *, changed_at=None) -> Measure:
+    """Give the measure the status and progress of its latest current update (part of
+    `record_stand` and `delete_status_updates`; on its own only inside their transaction)."""
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
     latest = measure.updates.current().order_by("-date", "-recorded_at").first()
-    if (measure.status, measure.progress) != (latest.status, latest.progress):
+    if latest and (measure.status, measure.progress) != (latest.status, latest.progress):
         measure.status, measure.progress = latest.status, latest.progress
         # The measure's history dates this change at the moment the update was recorded:
         # the history page finds the update's note by it (MeasureAdmin).
-        measure._history_date = update.recorded_at
+        if changed_at is not None:
+            measure._history_date = changed_at
         measure.save(update_fields=["status", "progress", "updated_at"])
-        del measure._history_date
-    update.measure = measure
-    return update
+        measure.__dict__.pop("_history_date", None)
+    return measure
+
+
+@transaction.atomic
+def delete_status_updates(updates) -> None:
+    """Delete status updates recorded by mistake (the Redaktion's); each measure then
+    takes the Stand of its latest remaining update, so the Stand box never keeps what
+    no update says."""
+    measure_ids = {update.measure_id for update in updates}
+    for update in updates:
+        update.delete()
+    for measure_id in measure_ids:
+        follow_latest(measure_id)
 
 
 def record_status_update(

@@ -187,3 +187,33 @@ def test_an_update_is_corrected_once_and_goes_only_with_its_measure(setting):
         original.delete()
     own.delete()
     assert not StatusUpdate.objects.exists()
+
+
+def test_deleting_the_latest_update_puts_the_measure_back_on_the_one_before(setting, client):
+    own = setting["own"]
+    earlier = own.updates.get()
+    mistake = record_stand(
+        StatusUpdate(
+            measure=own, date=earlier.date, status="umsetzung", progress=90, note="Vertippt."
+        )
+    )
+    own.refresh_from_db()
+    assert own.progress == 90
+    delete_url = reverse("admin:measures_statusupdate_delete", args=[mistake.pk])
+    assert setting["fachbereich"].post(delete_url, {"post": "yes"}).status_code == 403
+    assert setting["redaktion"].post(delete_url, {"post": "yes"}).status_code == 302
+    own.refresh_from_db()
+    assert own.progress == 40
+    assert_one_story(client, own, status_label="in Umsetzung", progress=40, note="Erster Stand.")
+    # The same through the list's bulk action.
+    mistake = record_stand(
+        StatusUpdate(
+            measure=own, date=earlier.date, status="umsetzung", progress=70, note="Doppelt."
+        )
+    )
+    setting["redaktion"].post(
+        reverse("admin:measures_statusupdate_changelist"),
+        {"action": "delete_selected", "_selected_action": [mistake.pk], "post": "yes"},
+    )
+    own.refresh_from_db()
+    assert own.progress == 40
