@@ -18,6 +18,7 @@ CONTENT_MODELS = {
         "milestone",
         "indicator",
         "onlineservice",
+        "postponement",
     ],
 }
 

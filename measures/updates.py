@@ -5,7 +5,8 @@ a `StatusUpdate` and passes it to `record_stand`. In one transaction the update 
 checked and saved, and the measure takes the status and progress of its latest update:
 the public Stand box, the latest message, the timeline, the API and every PDF then tell
 the same story. An update dated before the latest one (the Redaktion recording history
-after the fact) changes the history, not the current Stand.
+after the fact) changes the history, not the current Stand. A measure whose latest update
+makes it "abgeschlossen" keeps the day it was finished (`finished_on`, its actual end).
 
 A published update is not edited: the Redaktion corrects it by a new update that names
 it (`corrects`). The corrected one then leaves the public record (`current()`), so a
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Measure, StatusUpdate
+from .models import Measure, Status, StatusUpdate
 
 NOTE_REQUIRED = "Bitte kurz vermerken, was sich geändert hat."
 
@@ -26,7 +27,8 @@ NOTE_REQUIRED = "Bitte kurz vermerken, was sich geändert hat."
 @transaction.atomic
 def record_stand(update: StatusUpdate) -> StatusUpdate:
     """Save `update` (validated first: nothing is written if it is invalid) and give its
-    measure the status and progress of the measure's latest update."""
+    measure the status and progress of the measure's latest update, and the day it was
+    finished if that update says "abgeschlossen"."""
     update.note = update.note.strip()
     if not update.note:
         raise ValidationError({"note": NOTE_REQUIRED})
@@ -37,17 +39,26 @@ def record_stand(update: StatusUpdate) -> StatusUpdate:
 
 
 def follow_latest(measure_id, *, changed_at=None) -> Measure:
-    """Give the measure the status and progress of its latest current update (part of
-    `record_stand` and `delete_status_updates`; on its own only inside their transaction)."""
+    """Give the measure the status and progress of its latest current update, and the day it
+    was finished (part of `record_stand` and `delete_status_updates`; on its own only
+    inside their transaction)."""
     measure = Measure.objects.select_for_update().get(pk=measure_id)
-    latest = measure.updates.current().order_by("-date", "-recorded_at").first()
-    if latest and (measure.status, measure.progress) != (latest.status, latest.progress):
-        measure.status, measure.progress = latest.status, latest.progress
+    history = list(
+        measure.updates.current()
+        .order_by("-date", "-recorded_at")
+        .values_list("status", "progress", "date")
+    )
+    if not history:
+        return measure
+    (status, progress, _) = history[0]
+    stand = (status, progress, finished_on(history))
+    if (measure.status, measure.progress, measure.finished_on) != stand:
+        measure.status, measure.progress, measure.finished_on = stand
         # The measure's history dates this change at the moment the update was recorded:
         # the history page finds the update's note by it (MeasureAdmin).
         if changed_at is not None:
             measure._history_date = changed_at
-        measure.save(update_fields=["status", "progress", "updated_at"])
+        measure.save(update_fields=["status", "progress", "finished_on", "updated_at"])
         measure.__dict__.pop("_history_date", None)
     return measure
 
@@ -62,6 +73,18 @@ def delete_status_updates(updates) -> None:
         update.delete()
     for measure_id in measure_ids:
         follow_latest(measure_id)
+
+
+def finished_on(history) -> datetime.date | None:
+    """The day since which a measure is abgeschlossen, by its (status, progress, date)
+    updates newest first: the date of the first of its latest run of "abgeschlossen"
+    updates; None if the latest update says something else."""
+    day = None
+    for status, _, date in history:
+        if status != Status.DONE:
+            break
+        day = date
+    return day
 
 
 def record_status_update(

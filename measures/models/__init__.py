@@ -3,13 +3,15 @@
 A Maßnahme belongs to one Handlungsfeld of a Teilstrategie, serves goals, is led by an
 organisational unit and moves through its status by dated status updates. Milestones and
 indicators (Kennzahlen) say when it counts as done; online services record the OZG
-Verwaltungsleistungen it brings online.
+Verwaltungsleistungen it brings online. Postponements record every move of a planned
+date or a Kennzahl's target, with the reason.
 """
 
 from .fields_of_action import FieldOfAction
 from .imports import PendingImport
 from .measures import Measure, MeasureQuerySet
 from .online_services import OnlineService
+from .postponements import Postponement
 from .progress import Indicator, Milestone
 from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate, current_updates
 from .tags import Tag, TaggedMeasure
@@ -26,6 +28,7 @@ __all__ = [
     "OnlineService",
     "OrganisationalUnit",
     "PendingImport",
+    "Postponement",
     "Status",
     "StatusUpdate",
     "Tag",

@@ -259,6 +259,14 @@ class Measure(FullUrlMixin, models.Model):
     end_date = models.DateField(
         "geplantes Ende", null=True, blank=True, help_text="Quartalsgenau genügt."
     )
+    # Kept by record_stand (measures/updates.py) from the status updates, never edited.
+    finished_on = models.DateField(
+        "abgeschlossen am",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Das tatsächliche Ende: seit diesem Tag ist die Maßnahme abgeschlossen.",
+    )
     lead_unit = models.ForeignKey(
         OrganisationalUnit,
         on_delete=models.PROTECT,
@@ -440,6 +448,21 @@ class Measure(FullUrlMixin, models.Model):
         entries = [("update", u.date, u) for u in self.public_updates()]
         entries += [("milestone", m.reached_on or m.due_date, m) for m in self.milestones.all()]
         return sorted(entries, key=lambda entry: entry[1], reverse=True)
+
+    @property
+    def finish_delay(self) -> str:
+        """Planned against actual end of a finished measure, at the plan's quarter
+        precision: "im geplanten Quartal", "früher als geplant" or how many months later
+        ("3 Monate später"); "" without both dates."""
+        if self.finished_on is None or self.end_date is None:
+            return ""
+        if quarter_label(self.finished_on) == quarter_label(self.end_date):
+            return "im geplanten Quartal"
+        if self.finished_on < self.end_date:
+            return "früher als geplant"
+        months = (self.finished_on.year - self.end_date.year) * 12
+        months += self.finished_on.month - self.end_date.month
+        return f"{months} Monat später" if months == 1 else f"{months} Monate später"
 
     @property
     def period(self):

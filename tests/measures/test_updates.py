@@ -217,3 +217,25 @@ def test_deleting_the_latest_update_puts_the_measure_back_on_the_one_before(sett
     )
     own.refresh_from_db()
     assert own.progress == 40
+
+
+def test_record_stand_keeps_the_day_a_measure_was_finished_and_clears_it_if_reopened():
+    import datetime
+
+    from measures.updates import record_status_update
+
+    measure = make_measure(status="umsetzung", progress=80, end_date=datetime.date(2025, 12, 31))
+    day = datetime.date(2026, 3, 12)
+    record_status_update(
+        measure=measure, status="abgeschlossen", progress=100, note="Fertig.", date=day
+    )
+    measure.refresh_from_db()
+    assert measure.finished_on == day
+    assert measure.finish_delay == "3 Monate später"
+    # A later report that it is still done does not move the day it was finished.
+    record_status_update(measure=measure, note="Nachweis ergänzt.", date=datetime.date(2026, 4, 1))
+    measure.refresh_from_db()
+    assert measure.finished_on == day
+    record_status_update(measure=measure, status="umsetzung", progress=90, note="Nacharbeit.")
+    measure.refresh_from_db()
+    assert measure.finished_on is None and measure.finish_delay == ""
