@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField
@@ -29,8 +29,17 @@ from .models import (
     Milestone,
     OnlineService,
     OrganisationalUnit,
+    Postponement,
     StatusUpdate,
     Tag,
+)
+from .schedule import (
+    REASON_REQUIRED,
+    TARGET_REASON_REQUIRED,
+    change_schedule,
+    change_target,
+    moved_dates,
+    target_changed,
 )
 from .updates import delete_status_updates, record_stand, record_status_update
 
@@ -137,11 +146,38 @@ class MilestoneInline(admin.TabularInline):
     fields = ["title", "due_date", "reached_on", "note"]
 
 
+class IndicatorForm(forms.ModelForm):
+    """A Kennzahl; a change of the target of an existing one needs its reason
+    (measures/schedule.py records it)."""
+
+    target_reason = NormalizedCharField(
+        label="Grund der Zielwertänderung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Pflicht, wenn sich der Zielwert einer bestehenden Kennzahl ändert; wird "
+        "mit Datum und Ihrem Namen gespeichert und öffentlich gezeigt.",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["measure", "name", "unit", "baseline", "target", "current", "as_of", "position"]
+
+    def clean(self):
+        data = super().clean()
+        # The instance still holds the stored values here (the form's values reach it
+        # after clean()).
+        changed = target_changed(self.instance, data.get("target"))
+        if changed and not data.get("DELETE") and not data.get("target_reason"):
+            self.add_error("target_reason", TARGET_REASON_REQUIRED)
+        return data
+
+
 class IndicatorInline(admin.TabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = Indicator
+    form = IndicatorForm
     extra = 0
-    fields = ["name", "unit", "baseline", "target", "current", "as_of", "position"]
+    fields = ["name", "unit", "baseline", "target", "target_reason", "current", "as_of", "position"]
 
 
 class OnlineServiceInline(admin.TabularInline):
@@ -198,6 +234,14 @@ class MeasureAdminForm(forms.ModelForm):
         help_text="Optional: Ratsdokument, Pressemitteilung oder der Dienst selbst.",
     )
     evidence_title = NormalizedCharField(label="Nachweis (Bezeichnung)", required=False)
+    schedule_reason = NormalizedCharField(
+        label="Grund der Terminänderung",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Pflicht, wenn ein geplanter Beginn oder ein geplantes Ende verschoben oder "
+        "gestrichen wird (nicht beim ersten Festlegen). Wird mit Datum und Ihrem Namen "
+        "gespeichert und öffentlich gezeigt.",
+    )
     tags = forms.ModelMultipleChoiceField(
         label="Schlagwörter",
         queryset=Tag.objects.all(),
@@ -255,6 +299,22 @@ class MeasureAdminForm(forms.ModelForm):
         new = (self.cleaned_data.get("status"), self.cleaned_data.get("progress"))
         return self.instance.pk is None or new != self.current_stand()
 
+    def current_schedule(self):
+        """The measure's planned start and end as stored now."""
+        return (
+            Measure.objects.filter(pk=self.instance.pk).values_list("start_date", "end_date").get()
+        )
+
+    def postponements(self):
+        """What saving would record: (kind, old, new) of each planned date moved or cleared."""
+        if self.instance.pk is None:
+            return []
+        start, end = self.current_schedule()
+        stored = Measure(start_date=start, end_date=end)
+        return moved_dates(
+            stored, self.cleaned_data.get("start_date"), self.cleaned_data.get("end_date")
+        )
+
     def clean(self):
         data = super().clean()
         if self.instance.pk and self.status_changed() and not data.get("status_note", "").strip():
@@ -263,6 +323,8 @@ class MeasureAdminForm(forms.ModelForm):
                 "Status oder Fortschritt haben sich geändert: bitte kurz vermerken, "
                 "was geschehen ist.",
             )
+        if self.postponements() and not data.get("schedule_reason"):
+            self.add_error("schedule_reason", REASON_REQUIRED)
         if self.instance.pk and self.check_version:
             self.check_for_lost_update(data.get("version", ""))
         return data
@@ -334,6 +396,8 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
                     "priority",
                     "start_date",
                     "end_date",
+                    "schedule_reason",
+                    "postponement_record",
                 ]
             },
         ),
@@ -362,8 +426,33 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if is_redaktion(request.user):
-            return []
-        return self.EDITOR_ONLY_FIELDS
+            return ["postponement_record"]
+        return [*self.EDITOR_ONLY_FIELDS, "postponement_record"]
+
+    @admin.display(description="Bisherige Terminänderungen")
+    def postponement_record(self, obj):
+        # A record, never edited: shown here, listed in full under "Terminänderungen".
+        postponements = obj.postponements.select_related("author") if obj and obj.pk else []
+        if not postponements:
+            return "Noch keine."
+        return format_html(
+            '<ul class="plain">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}: {} {} → {}. Grund: {} ({})</li>",
+                (
+                    (
+                        f"{timezone.localtime(p.recorded_at):%d.%m.%Y}",
+                        p.subject,
+                        p.old_label,
+                        p.new_label,
+                        p.reason,
+                        p.author or "unbekannt",
+                    )
+                    for p in postponements
+                ),
+            ),
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -400,12 +489,24 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
-        # The Stand changes only by a status update (measures/updates.py): the measure is
-        # saved with its current Stand, then the update gives it the new one.
+        # The Stand changes only by a status update (measures/updates.py), the planned
+        # dates only by change_schedule (measures/schedule.py): the measure is saved with
+        # its current Stand and dates, then those operations give it the new ones.
         stand = obj.status, obj.progress
+        schedule = obj.start_date, obj.end_date
         if change and form.status_changed():
             obj.status, obj.progress = form.current_stand()
+        if change:
+            obj.start_date, obj.end_date = form.current_schedule()
         super().save_model(request, obj, form, change)
+        if change:
+            change_schedule(
+                measure=obj,
+                start_date=schedule[0],
+                end_date=schedule[1],
+                reason=form.cleaned_data.get("schedule_reason", ""),
+                author=request.user,
+            )
         note = form.cleaned_data.get("status_note", "").strip()
         if not change and not note:
             note = "Maßnahme angelegt."
@@ -439,6 +540,23 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         by_moment = {update.recorded_at: update for update in updates}
         for record in records:
             record.status_update = by_moment.get(record.history_date)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Indicator:
+            return super().save_formset(request, form, formset, change)
+        # Each Kennzahl is saved by change_target, which records a changed target.
+        formset.save(commit=False)
+        for indicator in formset.deleted_objects:
+            indicator.delete()
+        for indicator_form in formset.saved_forms:
+            change_target(
+                indicator=indicator_form.instance,
+                target=indicator_form.instance.target,
+                reason=indicator_form.cleaned_data.get("target_reason", ""),
+                author=request.user,
+            )
+        formset.save_m2m()
+        return None
 
     @admin.action(description="Ausgewählte Maßnahmen veröffentlichen", permissions=["publish"])
     def publish(self, request, queryset):
@@ -669,10 +787,76 @@ class MilestoneAdmin(OwnUnitMixin, HistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
+    form = IndicatorForm
+    fields = [
+        "measure",
+        "name",
+        "unit",
+        "baseline",
+        "target",
+        "target_reason",
+        "current",
+        "as_of",
+        "position",
+    ]
     list_display = ["name", "measure", "baseline", "target", "current", "unit", "as_of"]
     search_fields = ["name", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]
     list_select_related = ["measure"]
+
+    def save_model(self, request, obj, form, change):
+        # As HistoryAdmin.save_model, but saved by change_target (measures/schedule.py),
+        # which records a changed target with its reason.
+        if change and not form.has_changed() and not getattr(request, "history_revert", False):
+            return
+        self.keep_read_only_fields(request, obj)
+        change_target(
+            indicator=obj,
+            target=obj.target,
+            reason=form.cleaned_data.get("target_reason", ""),
+            author=request.user,
+        )
+
+
+@admin.register(Postponement)
+class PostponementAdmin(OwnUnitMixin, admin.ModelAdmin):
+    """All postponements, to read: they are written only with a change of the plan (in
+    the measure or Kennzahl form) and are never edited."""
+
+    list_display = ["recorded_at", "measure", "kind", "indicator_name", "old", "new", "author"]
+    list_filter = ["kind", "measure__field_of_action__substrategy"]
+    search_fields = ["measure__code", "measure__title", "indicator_name", "reason"]
+    date_hierarchy = "recorded_at"
+    list_select_related = ["measure", "author"]
+    fields = [
+        "measure",
+        "kind",
+        "indicator",
+        "indicator_name",
+        "old",
+        "new",
+        "reason",
+        "author",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="bisher")
+    def old(self, postponement):
+        return postponement.old_label
+
+    @admin.display(description="neu")
+    def new(self, postponement):
+        return postponement.new_label
 
 
 @admin.register(OnlineService)

@@ -2,15 +2,18 @@
 the measure's search, filters and inlines; status updates added in the admin, never
 edited in place, corrected by the Redaktion only."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import StatusUpdate
+from measures.models import Indicator, Measure, Postponement, StatusUpdate
+from measures.schedule import change_schedule
 from tests.builders import make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
-from tests.measures.test_editing import change_url
+from tests.measures.test_editing import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,16 @@ def admin_models(app_label):
 
 def assert_admin_pages_answer(client, model, expected_add=200):
     info = model._meta.app_label, model._meta.model_name
+    if model is Postponement:
+        # The seed has no postponement, and none is added in the admin: one is recorded.
+        measure = Measure.objects.filter(end_date__isnull=False).first()
+        change_schedule(
+            measure=measure,
+            start_date=measure.start_date,
+            end_date=measure.end_date + datetime.timedelta(days=92),
+            reason="Verschoben.",
+        )
+        expected_add = 403
     obj = model._default_manager.first()
     assert obj is not None, f"seed has no {model._meta.label}"
     assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
@@ -174,3 +187,110 @@ def test_a_fachbereich_cannot_correct_an_update(reported):
     assert added.status_code == 302
     assert not StatusUpdate.objects.filter(corrects__isnull=False).exists()
     assert update in StatusUpdate.objects.current()  # still in the public record
+
+
+@pytest.fixture
+def planned(admin_client_logged_in):
+    measure = make_measure(
+        status="umsetzung",
+        progress=10,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 6, 30),
+    )
+    return measure, admin_client_logged_in
+
+
+def test_moving_a_planned_date_in_the_measure_form_needs_a_reason_in_german(planned):
+    measure, client = planned
+    data = form_data(measure, start_date="2025-01-01", end_date="2026-12-31")
+    refused = client.post(change_url(measure), data)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert errors["schedule_reason"] == ["Der Termin hat sich geändert: bitte den Grund angeben."]
+    measure.refresh_from_db()
+    assert measure.end_date == datetime.date(2025, 6, 30)
+    assert not Postponement.objects.exists()
+
+    data["schedule_reason"] = "Die Ausschreibung musste wiederholt werden."
+    response = client.post(change_url(measure), data)
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.end_date == datetime.date(2026, 12, 31)
+    record = Postponement.objects.get()
+    assert (record.measure, record.kind, record.old_label, record.new_label) == (
+        measure,
+        "ende",
+        "Q2 2025",
+        "Q4 2026",
+    )
+    assert record.reason == "Die Ausschreibung musste wiederholt werden."
+    assert record.author.username == "redaktion"
+    page = client.get(change_url(measure)).content.decode()
+    assert "Bisherige Terminänderungen" in page and "Ausschreibung musste wiederholt" in page
+
+
+def test_first_planning_and_other_edits_need_no_reason(planned):
+    measure, client = planned
+    unplanned = make_measure()
+    data = form_data(unplanned, start_date="2026-01-01", end_date="2026-12-31")
+    assert client.post(change_url(unplanned), data).status_code == 302
+    unplanned.refresh_from_db()
+    assert unplanned.end_date == datetime.date(2026, 12, 31)
+    data = form_data(measure, start_date="2025-01-01", end_date="2025-06-30", title="Neu")
+    assert client.post(change_url(measure), data).status_code == 302
+    assert not Postponement.objects.exists()
+
+
+def test_a_target_changed_in_the_kennzahl_form_needs_a_reason(planned):
+    measure, client = planned
+    indicator = Indicator.objects.create(measure=measure, name="Nutzung", baseline=0, target=100)
+    url = change_url(indicator)
+    data = {"measure": measure.pk, "name": "Nutzung", "unit": "", "baseline": "0"}
+    data |= {"target": "120", "current": "", "as_of": "", "position": "0"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["target_reason"]
+    assert client.post(url, data | {"target_reason": "Mehr Nachfrage."}).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.target == 120
+    assert Postponement.objects.get().reason == "Mehr Nachfrage."
+
+
+def test_a_target_changed_in_the_kennzahl_inline_needs_a_reason_and_is_recorded(planned):
+    measure, client = planned
+    indicator = Indicator.objects.create(
+        measure=measure, name="Nutzung", baseline=0, target=100, unit="%"
+    )
+    data = form_data(measure, start_date="2025-01-01", end_date="2025-06-30")
+    row = {
+        "id": indicator.pk,
+        "measure": measure.pk,
+        "name": "Nutzung",
+        "unit": "%",
+        "baseline": "0",
+        "target": "80",
+        "target_reason": "",
+        "current": "",
+        "as_of": "",
+        "position": "0",
+    }
+    data.update({"indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1"})
+    data.update({f"indicators-0-{key}": value for key, value in row.items()})
+    refused = client.post(change_url(measure), data)
+    assert refused.status_code == 200
+    assert "Der Zielwert hat sich geändert: bitte den Grund angeben." in refused.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.target == 100
+
+    data["indicators-0-target_reason"] = "Bundesweiter Richtwert gesenkt."
+    assert client.post(change_url(measure), data).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.target == 80
+    record = Postponement.objects.get()
+    assert (record.kind, record.indicator, record.old_label, record.new_label) == (
+        "zielwert",
+        indicator,
+        "100",
+        "80",
+    )
+    assert record.author.username == "redaktion"
