@@ -21,7 +21,15 @@ from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
 from . import charts
-from .models import FieldOfAction, Measure, Status, StatusUpdate, current_updates
+from .models import (
+    FieldOfAction,
+    Measure,
+    Postponement,
+    Status,
+    StatusUpdate,
+    current_updates,
+)
+from .models.measures import chronological_postponements
 from .models.status import is_overdue, is_stale
 
 
@@ -294,6 +302,7 @@ def strategy_context():
         "milestones",
         "indicators",
         "online_services",
+        chronological_postponements(),
         Prefetch("dependencies", Measure.objects.published()),
     )
     principles = list(
@@ -338,8 +347,9 @@ class ReportLine:
 
 def report_context(as_of: datetime.date, since: datetime.date):
     """The council's Sachstandsbericht: status of every published measure on the day
-    `as_of` (the Stichtag), the updates after `since` up to that day, and what is overdue
-    or stale on that day (by the rules of measures/models/status.py)."""
+    `as_of` (the Stichtag), the updates and the postponements recorded after `since` up to
+    that day, and what is overdue or stale on that day (by the rules of
+    measures/models/status.py)."""
     measures = list(_published_measures())
     updates = (
         StatusUpdate.objects.current()
@@ -353,11 +363,18 @@ def report_context(as_of: datetime.date, since: datetime.date):
         if update.date > since:
             changes.append(update)
     lines = [ReportLine(m, latest.get(m.pk)) for m in measures]
+    postponements = (
+        Postponement.objects.filter(measure__in=measures)
+        .recorded_between(since, as_of)
+        .select_related("measure")
+        .order_by("recorded_at", "measure__code")
+    )
     return {
         "as_of": as_of,
         "since": since,
         "lines": lines,
         "changes": sorted(changes, key=lambda u: (u.date, u.measure.code)),
+        "postponements": list(postponements),
         "overdue": [
             line for line in lines if is_overdue(line.status, line.measure.end_date, as_of)
         ],
@@ -378,6 +395,7 @@ def measure_sheet_measures():
             "milestones",
             "indicators",
             "online_services",
+            chronological_postponements(),
             Prefetch("dependencies", Measure.objects.published()),
         )
     )

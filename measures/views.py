@@ -15,7 +15,7 @@ from strategy.models import ContentVersion, SubStrategy
 
 from . import charts, publications
 from .forms import CatalogueForm, ReportForm, quarter_ends
-from .models import FieldOfAction, Measure, StatusUpdate, Tag
+from .models import FieldOfAction, Measure, Postponement, StatusUpdate, Tag
 from .models.measures import published_measures
 from .records import catalogue_csv
 
@@ -127,6 +127,7 @@ def dashboard(request):
             "stale_days": settings.STALE_AFTER_DAYS,
             "limit": LIMIT,
             "recent": StatusUpdate.objects.published().current().newest()[:10],
+            "postponed": Postponement.objects.published().newest()[:10],
         },
     )
 

@@ -21,6 +21,7 @@ from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet
 from ..codes import MEASURE_CODE
 from ..search import search_measures
 from .fields_of_action import FieldOfAction
+from .postponements import Postponement
 from .status import (
     ACTIVE_STATUSES,
     CLOSED_STATUSES,
@@ -146,6 +147,7 @@ class MeasureQuerySet(PublishedQuerySet):
             "milestones",
             "indicators",
             "online_services",
+            chronological_postponements(),
         )
 
     def count_by_status(self) -> dict:
@@ -193,6 +195,11 @@ class MeasureQuerySet(PublishedQuerySet):
             .annotate(shared=Count("tagged_items", filter=shared))
             .order_by("-shared", "code")[:limit]
         )
+
+
+def chronological_postponements() -> Prefetch:
+    """A measure's postponements oldest first, as its Steckbrief lists them."""
+    return Prefetch("postponements", Postponement.objects.order_by("recorded_at"))
 
 
 def _latest_update_date():

@@ -24,8 +24,8 @@ class PostponementQuerySet(models.QuerySet):
         return self.filter(published_measures("measure__"))
 
     def newest(self):
-        """Newest first, with their measure and Kennzahl."""
-        return self.select_related("measure", "indicator").order_by("-recorded_at")
+        """Newest first, with their measure."""
+        return self.select_related("measure").order_by("-recorded_at")
 
     def recorded_between(self, first, last):
         """Recorded after the day `first` up to and including the day `last`."""

@@ -173,3 +173,30 @@ def test_pages_that_refuse_a_pdf_are_accessible(seeded_server, page_at, monkeypa
                 assert response.status in (400, 503), (label, response.status)
                 assert_accessible(page, f"{label} bei {width} px")
                 assert horizontal_overflow(page) <= 0, label
+
+
+def test_postponements_and_a_finished_measure_are_accessible(seeded_server, page_at):
+    """The Steckbrief's and the dashboard's postponements, with a long reason, at both
+    widths; the Steckbrief of a finished measure with its planned against actual end."""
+    import datetime
+
+    from measures.schedule import change_schedule
+    from measures.updates import record_status_update
+
+    measure = Measure.objects.published().filter(end_date__isnull=False).first()
+    change_schedule(
+        measure=measure,
+        start_date=measure.start_date,
+        end_date=measure.end_date + datetime.timedelta(days=183),
+        reason="Die Ausschreibung musste wiederholt werden; Vergabeverfahrensunterlagen"
+        "überarbeitungsbedarf " * 3,
+    )
+    record_status_update(measure=measure, status="abgeschlossen", progress=100, note="Fertig.")
+    for path in (measure.get_absolute_url(), "/umsetzungsstand/"):
+        for width in WIDTHS:
+            page = page_at(width)
+            page.goto(seeded_server.url + path)
+            assert page.locator("text=Grund: Die Ausschreibung").count() == 1
+            assert_accessible(page, f"{path} bei {width} px")
+            if width == 320:
+                assert horizontal_overflow(page) <= 0, page.evaluate(WIDE_SCRIPT)

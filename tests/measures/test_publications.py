@@ -287,3 +287,61 @@ def test_a_field_with_many_measures_keeps_brochure_and_architektur_short(client)
     page = client.get(field.substrategy.get_absolute_url()).text
     assert page.count('class="arch__measure ') == PILLAR_LIMIT
     assert f"alle {PILLAR_LIMIT + 3} Maßnahmen des Handlungsfelds" in page
+
+
+def test_the_steckbrief_pdf_shows_postponements_and_planned_against_actual_end(client):
+    from measures.schedule import change_schedule
+    from measures.updates import record_status_update
+
+    measure = make_world(1)["measures"][0]  # planned Q1 2025 – Q4 2027
+    change_schedule(
+        measure=measure,
+        start_date=measure.start_date,
+        end_date=datetime.date(2028, 6, 30),
+        reason="Förderbescheid kam später.",
+    )
+    record_status_update(measure=measure, status="abgeschlossen", progress=100, note="Fertig.")
+    text = text_of(pdf(client, f"/massnahmen/{measure.code}/steckbrief.pdf")[0])
+    assert "Verschoben 1×" in text
+    assert "Ende von Q4 2027 auf Q2 2028" in text
+    assert "Grund: Förderbescheid kam später." in text
+    today = timezone.localdate()
+    assert f"geplant bis Q2 2028 · abgeschlossen am {today:%d.%m.%Y}" in text
+
+
+def test_sachstandsbericht_lists_exactly_the_postponements_since_seit(client):
+    from measures.models import Postponement
+    from measures.schedule import change_schedule
+
+    world = make_world(2)
+    first, second = world["measures"]
+    draft = make_measure(
+        field_of_action=world["field"],
+        code="SC-1.9",
+        is_published=False,
+        end_date=datetime.date(2026, 3, 31),
+    )
+
+    def postpone(measure, end, reason, recorded):
+        [record] = change_schedule(
+            measure=measure, start_date=measure.start_date, end_date=end, reason=reason
+        )
+        moment = datetime.datetime.combine(recorded, datetime.time(12))
+        record.recorded_at = timezone.make_aware(moment)
+        record.save()
+
+    postpone(first, datetime.date(2028, 3, 31), "Vor dem Zeitraum", datetime.date(2026, 6, 30))
+    postpone(
+        first, datetime.date(2028, 9, 30), "Ausschreibung wiederholt", datetime.date(2026, 7, 1)
+    )
+    postpone(second, datetime.date(2028, 12, 31), "Nach dem Stichtag", datetime.date(2026, 10, 1))
+    postpone(draft, datetime.date(2026, 12, 31), "Entwurf verschoben", datetime.date(2026, 8, 1))
+    assert Postponement.objects.count() == 4
+    reader, _ = pdf(client, "/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2026-06-30")
+    text = text_of(reader)
+    assert "1 Terminänderung seit dem 30.06.2026" in text
+    assert "Ausschreibung wiederholt" in text
+    assert re.search(r"01\.07\.2026 SC-1\.1 Maßnahme \d+ Ende Q1 2028 Q3 2028", text)
+    assert "Vor dem Zeitraum" not in text
+    assert "Nach dem Stichtag" not in text
+    assert "Entwurf verschoben" not in text

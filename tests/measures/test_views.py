@@ -37,3 +37,93 @@ def test_status_is_dated_from_when_it_began_not_from_the_latest_update(client):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_refused_not_failed(client, method):
     assert getattr(client, method)("/massnahmen/").status_code == 405
+
+
+def postpone(measure, end, reason, **kwargs):
+    from measures.schedule import change_schedule
+
+    return change_schedule(
+        measure=measure, start_date=measure.start_date, end_date=end, reason=reason, **kwargs
+    )
+
+
+def test_the_steckbrief_lists_each_postponement_with_old_new_and_reason(client):
+    measure = make_world(1)["measures"][0]  # planned Q1 2025 – Q4 2027
+    postpone(measure, datetime.date(2028, 6, 30), "Förderbescheid kam später.")
+    postpone(measure, datetime.date(2028, 12, 31), "Lieferengpass.")
+    page = client.get(measure.get_absolute_url()).content.decode()
+    facts = page[page.index("<dt>Verschoben</dt>") :]
+    assert facts.startswith("<dt>Verschoben</dt><dd>2×")
+    first = facts.index('Q4 2027 <span aria-hidden="true">→</span>')
+    second = facts.index('Q2 2028 <span aria-hidden="true">→</span>')
+    assert first < second  # oldest first
+    assert '<span class="visually-hidden">geändert auf</span> Q4 2028' in facts
+    assert "Grund: Förderbescheid kam später." in facts
+    assert "Grund: Lieferengpass." in facts
+
+
+def test_a_finished_measure_shows_planned_against_actual_end(client):
+    from measures.updates import record_status_update
+
+    measure = make_measure(status="umsetzung", progress=90, end_date=datetime.date(2025, 12, 31))
+    record_status_update(
+        measure=measure,
+        status="abgeschlossen",
+        progress=100,
+        note="Fertig.",
+        date=datetime.date(2026, 3, 12),
+    )
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert (
+        "geplant bis Q4 2025 · abgeschlossen am "
+        '<time datetime="2026-03-12">12.03.2026</time> (3 Monate später)'
+    ) in page
+
+
+def test_the_dashboard_lists_recent_postponements_of_published_measures_only(client):
+    world = make_world(1)
+    shown = world["measures"][0]
+    draft = make_measure(
+        field_of_action=world["field"],
+        code="SC-1.9",
+        title="Geheimer Entwurf",
+        is_published=False,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+    page = client.get("/umsetzungsstand/").content.decode()
+    assert "Bisher wurde kein Termin verschoben." in page
+    postpone(shown, datetime.date(2028, 3, 31), "Ausschreibung wiederholt.")
+    postpone(draft, datetime.date(2026, 12, 31), "Interner Grund.")
+    page = client.get("/umsetzungsstand/").content.decode()
+    section = page[page.index('id="verschoben"') : page.index('id="neu"')]
+    assert shown.get_absolute_url() in section
+    assert "Q4 2027" in section and "Q1 2028" in section
+    assert "Ausschreibung wiederholt." in section
+    assert "SC-1.9" not in page and "Interner Grund." not in page
+
+
+def test_steckbrief_and_dashboard_queries_do_not_grow_with_postponements(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from measures.models import Indicator
+    from measures.schedule import change_target
+
+    measure = make_world(2)["measures"][0]
+    postpone(measure, datetime.date(2028, 3, 31), "Erster Grund.")
+
+    def counts():
+        result = []
+        for path in (measure.get_absolute_url(), "/umsetzungsstand/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    for year in range(2029, 2035):
+        postpone(measure, datetime.date(year, 3, 31), f"Grund {year}.")
+    indicator = Indicator.objects.get(measure=measure)
+    change_target(indicator=indicator, target=indicator.target + 10, reason="Mehr Nutzer.")
+    assert counts() == before
