@@ -239,3 +239,25 @@ def test_record_stand_keeps_the_day_a_measure_was_finished_and_clears_it_if_reop
     record_status_update(measure=measure, status="umsetzung", progress=90, note="Nacharbeit.")
     measure.refresh_from_db()
     assert measure.finished_on is None and measure.finish_delay == ""
+
+
+def test_the_migration_fills_finished_on_of_measures_finished_before_it():
+    import datetime
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("measures.migrations.0013_postponements")
+    done = make_measure(status="abgeschlossen", progress=100)
+    make_update(done, date=datetime.date(2025, 5, 1), status="umsetzung", progress=50)
+    make_update(done, date=datetime.date(2025, 9, 1), status="abgeschlossen", progress=100)
+    make_update(done, date=datetime.date(2025, 10, 1), status="abgeschlossen", progress=100)
+    unknown = make_measure(status="abgeschlossen", progress=100)  # no update to tell
+    running = make_measure(status="umsetzung", progress=50)
+    make_update(running, date=datetime.date(2025, 5, 1))
+    migration.fill_finished_on(apps, SimpleNamespace(connection=connection))
+    finished = dict(Measure.objects.values_list("pk", "finished_on"))
+    assert finished[done.pk] == datetime.date(2025, 9, 1)
+    assert finished[unknown.pk] is None and finished[running.pk] is None
