@@ -12,7 +12,6 @@ import datetime
 import decimal
 import io
 import re
-import uuid
 from dataclasses import dataclass, field
 
 from django import forms
@@ -439,7 +438,8 @@ def _parse(name, value, lookups):
 
 
 class ImportForm(forms.Form):
-    """An uploaded file, or the id of a file checked in a dry run and kept on the server."""
+    """An uploaded file, or the signed token of a file checked in a dry run and kept on the
+    server (`PendingImport`)."""
 
     file = forms.FileField(label="CSV-Datei", required=False)
     pending = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -456,36 +456,24 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
+    def clean_pending(self):
+        """The user's checked file, locked until the import's transaction ends."""
+        token = self.cleaned_data["pending"]
+        return PendingImport.from_token(token, self.user, lock=True) if token else None
+
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        data["pending_import"] = None
         if upload:
             if upload.size > MAX_FILE_SIZE:
                 raise ValidationError("Die Datei ist größer als 5 MB.")
             data["content"] = decode_upload(upload.read())
+            data["pending"] = None
         elif data.get("pending"):
-            data["pending_import"] = self._pending(data["pending"])
-            data["content"] = data["pending_import"].content
-        if not data.get("content"):
+            data["content"] = data["pending"].content
+        elif "pending" not in self.errors:
             raise ValidationError("Bitte eine CSV-Datei auswählen.")
         return data
-
-    def _pending(self, pending_id):
-        """The user's checked file, locked until the import's transaction ends."""
-        try:
-            pk = uuid.UUID(pending_id)
-        except ValueError:
-            pending = None
-        else:
-            mine = PendingImport.objects.select_for_update().filter(author=self.user)
-            pending = mine.filter(pk=pk).first()
-        if pending is None or not pending.is_intact():
-            raise ValidationError(
-                "Die geprüfte Datei ist nicht mehr vorhanden oder wurde nicht von Ihnen "
-                "hochgeladen. Bitte die Datei erneut hochladen und prüfen."
-            )
-        return pending
 
 
 def import_view(model_admin):
@@ -529,7 +517,7 @@ def import_view(model_admin):
 
 def _run_import(request, form):
     """Import the form's file; after a clean dry run, keep it for the real import."""
-    content, pending = form.cleaned_data["content"], form.cleaned_data["pending_import"]
+    content, pending = form.cleaned_data["content"], form.cleaned_data["pending"]
     dry_run = form.cleaned_data["dry_run"]
     note = form.cleaned_data.get("note", "")
     result = import_measures(content, dry_run=dry_run, author=request.user, note=note)
@@ -539,5 +527,5 @@ def _run_import(request, form):
         return result, form
     if dry_run and not result.errors and pending is None:
         pending = PendingImport.keep(content, request.user)
-    initial = {"pending": str(pending.pk) if pending else "", "dry_run": False, "note": note}
+    initial = {"pending": pending.token() if pending else "", "dry_run": False, "note": note}
     return result, ImportForm(initial=initial, user=request.user)

@@ -5,11 +5,25 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-# Checked files not imported within this time are deleted.
+# Checked files not imported within this time are deleted, and their tokens expire.
 KEEP_FOR = datetime.timedelta(days=1)
+TOKEN_SALT = "measures.pendingimport"
+
+TOKEN_INVALID = (
+    "Der Verweis auf die geprüfte Datei ist ungültig. Bitte die Datei erneut hochladen und prüfen."
+)
+TOKEN_EXPIRED = (
+    "Die Prüfung liegt mehr als einen Tag zurück. Bitte die Datei erneut hochladen und prüfen."
+)
+NOT_YOURS = (
+    "Die geprüfte Datei ist nicht mehr vorhanden oder wurde nicht von Ihnen hochgeladen. "
+    "Bitte die Datei erneut hochladen und prüfen."
+)
 
 
 def content_digest(content: str) -> str:
@@ -18,7 +32,8 @@ def content_digest(content: str) -> str:
 
 class PendingImport(models.Model):
     """A checked CSV file, kept here so that it need not travel back through the browser
-    (a hidden form field would meet the request size limit)."""
+    (a hidden form field would meet the request size limit); the form carries a signed
+    token for it instead."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     author = models.ForeignKey(
@@ -43,6 +58,29 @@ class PendingImport(models.Model):
         """Store a checked file; delete those older than a day."""
         cls.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
         return cls.objects.create(author=author, content=content, digest=content_digest(content))
+
+    def token(self) -> str:
+        """What the import form carries back: signed, for this author, valid a day."""
+        return signing.dumps([str(self.pk), self.author_id], salt=TOKEN_SALT)
+
+    @classmethod
+    def from_token(cls, token: str, user, *, lock: bool = False) -> "PendingImport":
+        """The user's checked file the token names; a ValidationError with the reason if
+        the token is forged, expired or someone else's, or the file is gone."""
+        try:
+            pk, author_id = signing.loads(token, salt=TOKEN_SALT, max_age=KEEP_FOR)
+            pk = uuid.UUID(pk)
+        except signing.SignatureExpired as error:
+            raise ValidationError(TOKEN_EXPIRED) from error
+        except (signing.BadSignature, TypeError, ValueError) as error:
+            raise ValidationError(TOKEN_INVALID) from error
+        if author_id != user.pk:
+            raise ValidationError(NOT_YOURS)
+        pending = cls.objects.select_for_update() if lock else cls.objects
+        pending = pending.filter(pk=pk, author=user).first()
+        if pending is None or not pending.is_intact():
+            raise ValidationError(NOT_YOURS)
+        return pending
 
     def is_intact(self) -> bool:
         return self.digest == content_digest(self.content)

@@ -5,9 +5,11 @@ import csv
 import datetime
 import hashlib
 import io
+import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from measures.csv_io import COLUMNS, escape_cell, import_measures, unescape_cell
 from measures.models import Measure, PendingImport
+from measures.models.imports import KEEP_FOR, TOKEN_SALT
 from strategy.models import ContentVersion
 from tests.builders import make_field, make_measure, make_unit
 from tests.conftest import login_with_second_factor
@@ -144,7 +147,7 @@ def test_other_control_characters_and_a_nul_in_the_header_are_refused():
     assert not Measure.objects.exists()
 
 
-def test_a_large_file_is_imported_by_its_pending_id_after_the_dry_run(django_user_model):
+def test_a_large_file_is_imported_by_its_signed_token_after_the_dry_run(django_user_model):
     field, unit = make_field(code="SC-1", slug="daten"), make_unit(slug="schule")
     long_text = "- Ein langer Absatz der Beschreibung.\n" * 4000  # about 150 KB
     rows = [new_row(field, unit, f"SC-1.{i}", beschreibung=long_text) for i in range(1, 21)]
@@ -159,26 +162,48 @@ def test_a_large_file_is_imported_by_its_pending_id_after_the_dry_run(django_use
     assert len(dry.content) < 100_000  # the file does not travel back to the browser
     pending = PendingImport.objects.get()
     assert pending.author == user and pending.content == text
-    assert str(pending.pk) in dry.content.decode()
+    token = dry.context["form"].initial["pending"]
+    assert token in dry.content.decode()
     assert ContentVersion.current().number == version  # keeping the file changes no page
     assert not Measure.objects.exists()
 
     other, _ = redaktion_client(django_user_model, "red2")
-    refused = other.post(import_url(), {"pending": str(pending.pk)})
+    refused = other.post(import_url(), {"pending": token})
     assert refused.status_code == 400
     assert "nicht von Ihnen hochgeladen" in refused.content.decode()
-    for unknown in ("00000000-0000-0000-0000-000000000000", "kein-schlüssel"):
-        assert client.post(import_url(), {"pending": unknown}).status_code == 400
+    for forged in (str(pending.pk), "00000000-0000-0000-0000-000000000000", "kein-schlüssel"):
+        refused = client.post(import_url(), {"pending": forged})
+        assert refused.status_code == 400
+        assert "Verweis auf die geprüfte Datei ist ungültig" in refused.content.decode()
     assert not Measure.objects.exists()
 
-    done = client.post(import_url(), {"pending": str(pending.pk)})
+    done = client.post(import_url(), {"pending": token})
     assert done.status_code == 302
     assert done["Location"] == reverse("admin:measures_measure_changelist")
     assert Measure.objects.count() == 20
     assert Measure.objects.get(code="SC-1.7").description == long_text.strip()  # normalised
     assert not PendingImport.objects.exists()
-    again = client.post(import_url(), {"pending": str(pending.pk)})
+    again = client.post(import_url(), {"pending": token})
     assert again.status_code == 400
+
+
+def test_a_token_older_than_a_day_or_signed_otherwise_is_refused(django_user_model):
+    client, user = redaktion_client(django_user_model, "red")
+    pending = PendingImport.keep("code\r\n", user)
+
+    class Yesterday(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time() - KEEP_FOR.total_seconds() - 60))
+
+    expired = Yesterday(salt=TOKEN_SALT).sign_object([str(pending.pk), user.pk])
+    refused = client.post(import_url(), {"pending": expired})
+    assert refused.status_code == 400
+    assert "mehr als einen Tag zurück" in refused.content.decode()
+    other_salt = signing.dumps([str(pending.pk), user.pk], salt="anderer-zweck")
+    refused = client.post(import_url(), {"pending": other_salt})
+    assert refused.status_code == 400
+    assert "ungültig" in refused.content.decode()
+    assert PendingImport.objects.get() == pending
 
 
 def test_checked_files_older_than_a_day_are_deleted_when_another_is_kept(django_user_model):
