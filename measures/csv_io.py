@@ -1,10 +1,13 @@
 """CSV export and import of measures, in one format both ways.
 
-An import is checked row by row and written in one transaction: a dry run, or a file with
-any bad row, writes nothing. Exporting and importing the same file changes nothing. Cells a
-spreadsheet would run as a formula are written with a leading apostrophe, which the import
-takes off again (`escape_cell`, `unescape_cell`). The public CSVs (measures/records.py) use
-the same `escape_cell` and the same `csv_attachment`.
+An import reads each row with a form (`MeasureRowForm`) and plans it: per row what happens
+(`RowOutcome`) and every change with the value it replaces. The plan is written in one
+transaction, or nothing: a dry run, or a file with any bad row, writes nothing. The admin
+keeps the checked file with its plan (`PendingImport`) and writes it only if the plan,
+made again with the measures locked, is still the same. Exporting and importing the same
+file changes nothing. Cells a spreadsheet would run as a formula are written with a leading
+apostrophe, which the import takes off again (`escape_cell`, `unescape_cell`). The public
+CSVs (measures/records.py) use the same `escape_cell` and the same `csv_attachment`.
 """
 
 import csv
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,7 +28,7 @@ from django.utils import timezone
 from iserlohn_digital.text import NormalizedCharField, normalize_text
 from strategy.models import Goal
 
-from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Status, Tag
+from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Status
 from .updates import record_status_update
 
 # Column → model field, in file order. Lists are separated by "; ".
@@ -172,45 +175,329 @@ def export_response(measures):
     return response
 
 
+class RowOutcome(models.TextChoices):
+    """What the import does with a row of the file."""
+
+    CREATED = "angelegt", "angelegt"
+    CHANGED = "geändert", "geändert"
+    UNCHANGED = "unverändert", "unverändert"
+    ERROR = "Fehler", "Fehler"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell a row changes: the measure's value and the file's, as the export writes
+    them."""
+
+    column: str
+    old: str
+    new: str
+
+
 @dataclass
 class RowResult:
     line: int
     code: str
-    outcome: str = ""  # angelegt, geändert, unverändert, Fehler
-    changes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    outcome: RowOutcome | None = None
+    changes: list[Change] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed_columns(self) -> list[str]:
+        return [change.column for change in self.changes]
+
+    @property
+    def changes_stand(self) -> bool:
+        return self.outcome == RowOutcome.CHANGED and bool(
+            {"status", "fortschritt"} & set(self.changed_columns)
+        )
+
+    def planned(self) -> list:
+        """The row's part of the plan, as JSON stores it."""
+        changes = [[change.column, change.old, change.new] for change in self.changes]
+        return [self.line, self.code, str(self.outcome), changes]
 
 
 @dataclass
 class ImportResult:
-    rows: list
-    written: bool
+    rows: list[RowResult]
+    written: bool = False
+    # Codes of the measures changed since the dry run whose plan the import was to apply.
+    stale: list[str] = field(default_factory=list)
 
     @property
     def errors(self):
         return [row for row in self.rows if row.errors]
 
-    def count(self, outcome):
+    def count(self, outcome: RowOutcome) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
 
-    def summary(self):
-        return ", ".join(
-            f"{self.count(outcome)} {outcome}"
-            for outcome in ("angelegt", "geändert", "unverändert", "Fehler")
-        )
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(outcome)} {outcome.label}" for outcome in RowOutcome)
+
+    def plan(self) -> list:
+        """What the import does, row by row: outcome and every change with the value it
+        replaces. A real import applies a dry run's plan only if it is still the same."""
+        return [row.planned() for row in self.rows]
+
+
+class LabelOrCodeField(forms.Field):
+    """A choice named the way people name it: by any of `keys` (attributes of the items,
+    case-folded). The lookup table comes with the form (`MeasureRowForm.options`); an
+    unknown or empty name is an error that lists what is allowed (`describe`)."""
+
+    def __init__(self, *, keys, describe, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.keys, self.describe = keys, describe
+        self.index, self.allowed = {}, []
+
+    def indexed(self, items) -> tuple[dict, list]:
+        index = {}
+        for item in items:
+            for key in self.keys:
+                name = str(getattr(item, key) or "").casefold()
+                if name:
+                    index.setdefault(name, item)
+        return index, [self.describe(item) for item in items]
+
+    def to_python(self, value):
+        value = value or ""
+        if value.casefold() not in self.index:
+            options = "; ".join(self.allowed)
+            raise ValidationError(f"„{value}“ gibt es nicht. Möglich: {options}.")
+        return self.index[value.casefold()]
+
+
+class GermanDateField(forms.DateField):
+    """A date as the export writes it (2026-03-31) or German Excel (31.03.2026)."""
+
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+    default_error_messages = {"invalid": "Datum wie 2026-03-31 oder 31.03.2026 erwartet."}
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+class GermanAmountField(forms.DecimalField):
+    """An amount in euros as the export writes it (120000.50) or German Excel
+    (120.000,50)."""
+
+    default_error_messages = {"invalid": "Betrag wie 120000.00 oder 120.000,00 erwartet."}
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_digits=12, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        if value and "," in value:
+            value = value.replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return None if amount is None else amount.quantize(decimal.Decimal("0.01"))
+
+
+class YesNoField(forms.Field):
+    """„ja“ or „nein“, as the export writes a yes/no."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        if value not in (YES, NO):
+            raise ValidationError("„ja“ oder „nein“ erwartet.")
+        return value == YES
+
+
+class ListField(forms.Field):
+    """Entries separated by „;“ (the export writes „; “), without empty ones and
+    repetitions."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        parts = (part.strip() for part in (value or "").split(";"))
+        return list(dict.fromkeys(part for part in parts if part))
+
+
+class GoalListField(ListField):
+    """Goals by their codes (the lookup table comes with the form)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.index = {}
+
+    def to_python(self, value):
+        codes = super().to_python(value)
+        unknown = [code for code in codes if code not in self.index]
+        if unknown:
+            raise ValidationError([f"unbekanntes Ziel „{code}“." for code in unknown])
+        return [self.index[code] for code in codes]
+
+
+PROGRESS_EXPECTED = "ganze Zahl von 0 bis 100 erwartet."
+
+
+class MeasureRowForm(forms.Form):
+    """One row of the file, a field per column: text normalised as stored, choices by
+    label or code, German dates and amounts. Whether the values make a valid measure is
+    the model's to say (`Measure.full_clean`); whether prerequisites exist, the file's."""
+
+    code = NormalizedCharField()
+    titel = NormalizedCharField(required=False)
+    handlungsfeld = LabelOrCodeField(
+        keys=("slug", "code", "name"), describe=lambda field: f"{field.code} {field.name}"
+    )
+    status = LabelOrCodeField(
+        keys=("value", "label"), describe=lambda status: f"{status.label} ({status.value})"
+    )
+    fortschritt = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), PROGRESS_EXPECTED
+        ),
+    )
+    prioritaet = LabelOrCodeField(keys=("value", "label"), describe=lambda priority: priority.label)
+    beginn = GermanDateField()
+    ende = GermanDateField()
+    federfuehrung = LabelOrCodeField(
+        keys=("slug", "name", "abbreviation"), describe=lambda unit: unit.name
+    )
+    kurzbeschreibung = NormalizedCharField(required=False)
+    beschreibung = NormalizedCharField(required=False)
+    leichte_sprache = NormalizedCharField(required=False)
+    beteiligte = NormalizedCharField(required=False)
+    finanzierung = NormalizedCharField(required=False)
+    budget = GermanAmountField()
+    ziele = GoalListField()
+    schlagwoerter = ListField()
+    voraussetzungen = ListField()
+    veroeffentlicht = YesNoField()
+    beispiel = YesNoField()
+    quelle = NormalizedCharField(required=False)
+    quelle_adresse = NormalizedCharField(required=False)
+
+    def __init__(self, data, *, options):
+        super().__init__({column: normalize_text(value) for column, value in data.items()})
+        for name, (index, allowed) in options.items():
+            self.fields[name].index, self.fields[name].allowed = index, allowed
+
+    @classmethod
+    def options(cls) -> dict:
+        """The lookup tables of the fields that name other things, loaded once per file."""
+        fields = cls.base_fields
+        return {
+            "handlungsfeld": fields["handlungsfeld"].indexed(list(FieldOfAction.objects.all())),
+            "federfuehrung": fields["federfuehrung"].indexed(
+                list(OrganisationalUnit.objects.all())
+            ),
+            "status": fields["status"].indexed(list(Status)),
+            "prioritaet": fields["prioritaet"].indexed(list(Measure.Priority)),
+            "ziele": ({goal.code: goal for goal in Goal.objects.all()}, []),
+        }
+
+    def error_lines(self) -> list[str]:
+        """The errors as the import lists them: „column: message“."""
+        return [
+            f"{column}: {message}"
+            for column, messages in self.errors.items()
+            for message in messages
+        ]
+
+    def model_values(self) -> dict:
+        """The measure's fields (without code and the lists) from the row."""
+        return {
+            name: self.cleaned_data[column]
+            for column, name in COLUMNS.items()
+            if column not in ("code", *LIST_COLUMNS)
+        }
+
+    def text(self) -> dict:
+        """The row as the export would write the measure it describes (column → text)."""
+        text = {}
+        for column in COLUMNS:
+            value = self.cleaned_data[column]
+            if column in LIST_COLUMNS:
+                keys = [getattr(item, "code", item) for item in value]
+                text[column] = LIST_SEPARATOR.join(sorted(keys))
+            elif isinstance(value, models.Model):
+                text[column] = value.slug
+            else:
+                text[column] = _text(value)
+        return text
+
+
+LIST_COLUMNS = ("ziele", "schlagwoerter", "voraussetzungen")
 
 
 class ImportFailed(Exception):
-    """Raised inside the transaction to roll back a dry run or a file with errors."""
+    """Raised inside the transaction to roll back an import that cannot be written."""
 
 
-def import_measures(text: str, *, dry_run: bool, author=None, note: str = "") -> ImportResult:
-    """Check every row; write all of them in one transaction, or nothing.
+@dataclass
+class _Row:
+    """A row on its way through the import: what was read, what it will do."""
 
-    Nothing is written when `dry_run` is set or any row has an error. Status or progress
-    changes are recorded as status updates with `note`, the import's one note (required
-    for the real import when any row changes them), like changes in the admin.
+    result: RowResult
+    raw: dict
+    form: MeasureRowForm | None = None
+    measure: Measure | None = None
+
+
+def import_measures(
+    text: str, *, dry_run: bool, author=None, note: str = "", expected_plan=None
+) -> ImportResult:
+    """Plan the import of every row; write the plan in one transaction, or nothing.
+
+    The plan says per row what happens (`RowOutcome`) and every change with the value it
+    replaces. Nothing is written when `dry_run` is set or any row has an error. With
+    `expected_plan` (a dry run's `ImportResult.plan()`), the plan is made again with the
+    measures locked and written only if it is still the same; otherwise the result names
+    the measures changed meanwhile (`stale`). Status or progress changes are recorded as
+    status updates with `note`, the import's one note (required for the real import when
+    any row changes them), like changes in the admin.
     """
+    rows = _read(text)
+    if isinstance(rows, ImportResult):
+        return rows
+    if dry_run:
+        return _plan(rows, lock=False)
+    try:
+        with transaction.atomic():
+            result = _plan(rows, lock=True)
+            if expected_plan is not None and result.plan() != expected_plan:
+                result.stale = _stale_codes(expected_plan, result.plan())
+                raise ImportFailed
+            if result.errors:
+                raise ImportFailed
+            if not note.strip() and any(row.result.changes_stand for row in rows):
+                for row in rows:
+                    if row.result.changes_stand:
+                        row.result.errors.append(MISSING_NOTE)
+                        row.result.outcome = RowOutcome.ERROR
+                raise ImportFailed
+            _apply(rows, author=author, note=note)
+    except ImportFailed:
+        return result
+    result.written = True
+    return result
+
+
+MISSING_NOTE = (
+    "status/fortschritt: Die Zeile ändert den Stand der Maßnahme; bitte für den Import einen "
+    "Vermerk angeben (er erscheint als Statusmeldung)."
+)
+
+
+def _file_error(message):
+    return ImportResult([RowResult(1, "", RowOutcome.ERROR, errors=[message])])
+
+
+def _read(text: str) -> list[_Row] | ImportResult:
+    """The file's rows, each either ready for its form or already an error; a file that
+    cannot be read as a whole is an `ImportResult` with the error."""
     text = text.removeprefix("\ufeff")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_SIZE))
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
@@ -223,223 +510,153 @@ def import_measures(text: str, *, dry_run: bool, author=None, note: str = "") ->
     missing = [c for c in ("code", "titel", "handlungsfeld", "federfuehrung") if c not in header]
     if missing:
         return _file_error("Es fehlen die Spalten: " + ", ".join(missing) + ".")
-    fields, units = list(FieldOfAction.objects.all()), list(OrganisationalUnit.objects.all())
-    lookups = {
-        # By the short name the export writes, or by what people read: code, name.
-        "field_of_action": _by_any(fields, "slug", "code", "name"),
-        "lead_unit": _by_any(units, "slug", "name", "abbreviation"),
-        "status": _by_any(Status, "value", "label"),
-        "priority": _by_any(Measure.Priority, "value", "label"),
-        "goals": {g.code: g for g in Goal.objects.all()},
-        "tags": {t.name: t for t in Tag.objects.all()},
-    }
-    # What an error names as possible values.
-    lookups["allowed"] = {
-        "field_of_action": [f"{f.code} {f.name}" for f in fields],
-        "lead_unit": [u.name for u in units],
-        "status": [f"{s.label} ({s.value})" for s in Status],
-        "priority": [f"{p.label}" for p in Measure.Priority],
-    }
-    results = []
+    rows = []
     try:
-        with transaction.atomic():
-            pending_dependencies = []
-            for line, raw in enumerate(reader, start=2):
-                if line > MAX_ROWS + 1:
-                    too_many = f"Mehr als {MAX_ROWS} Zeilen."
-                    results.append(RowResult(line, "", "Fehler", errors=[too_many]))
-                    break
-                code = unescape_cell(raw.get("code") or "")
-                row = RowResult(line=line, code=CONTROL_CHARACTER.sub("", code).strip())
-                results.append(row)
-                if None in raw or any(value is None for value in raw.values()):
-                    row.errors.append("Die Zeile hat nicht so viele Spalten wie die Kopfzeile.")
-                    row.outcome = "Fehler"
-                    continue
-                raw = {column: unescape_cell(value) for column, value in raw.items()}
-                controls = [name for name, value in raw.items() if CONTROL_CHARACTER.search(value)]
-                if controls:
-                    for column in controls:
-                        row.errors.append(f"{column}: enthält ein unzulässiges Steuerzeichen.")
-                    row.outcome = "Fehler"
-                    continue
-                measure = _apply_row(row, raw, lookups, author, note, dry_run)
-                if measure is not None:
-                    pending_dependencies.append((row, raw, measure))
-            for row, raw, measure in pending_dependencies:
-                _apply_dependencies(row, raw, measure)
-            if dry_run or any(r.errors for r in results):
-                raise ImportFailed
-    except ImportFailed:
-        return ImportResult(results, written=False)
+        for line, raw in enumerate(reader, start=2):
+            if line > MAX_ROWS + 1:
+                too_many = f"Mehr als {MAX_ROWS} Zeilen."
+                rows.append(_Row(RowResult(line, "", RowOutcome.ERROR, errors=[too_many]), {}))
+                break
+            code = unescape_cell(raw.get("code") or "")
+            row = _Row(RowResult(line, CONTROL_CHARACTER.sub("", code).strip()), raw)
+            rows.append(row)
+            if None in raw or any(value is None for value in raw.values()):
+                row.result.errors.append("Die Zeile hat nicht so viele Spalten wie die Kopfzeile.")
+                continue
+            row.raw = {column: unescape_cell(value) for column, value in raw.items()}
+            for column, value in row.raw.items():
+                if CONTROL_CHARACTER.search(value):
+                    row.result.errors.append(f"{column}: enthält ein unzulässiges Steuerzeichen.")
     except csv.Error:
         error = "Die Datei lässt sich ab hier nicht als CSV lesen (Anführungszeichen prüfen)."
-        results.append(RowResult(len(results) + 2, "", "Fehler", errors=[error]))
-        return ImportResult(results, written=False)
-    return ImportResult(results, written=True)
+        rows.append(_Row(RowResult(len(rows) + 2, "", errors=[error]), {}))
+    for row in rows:
+        if row.result.errors:
+            row.result.outcome = RowOutcome.ERROR
+    return rows
 
 
-def _file_error(message):
-    return ImportResult([RowResult(1, "", "Fehler", errors=[message])], written=False)
-
-
-def _apply_row(row, raw, lookups, author, note, dry_run):
-    existing = Measure.objects.filter(code=row.code).first()
-    existing_stand = (existing.status, existing.progress) if existing else None
-    measure = existing or Measure(code=row.code)
-    values = {}
-    for column, name in COLUMNS.items():
-        if name in ("goals", "tags", "dependencies") or column == "code":
+def _plan(rows: list[_Row], *, lock: bool) -> ImportResult:
+    """Work out what each row does, without writing: read by its form, compared with the
+    measure of its code (locked for the transaction if `lock`), checked by the model."""
+    options = MeasureRowForm.options()
+    seen = {}
+    for row in rows:
+        if row.result.errors:
             continue
-        value = raw.get(column) or ""
-        try:
-            values[name] = _parse(name, normalize_text(value), lookups)
-        except ValidationError as error:
-            row.errors.append(f"{column}: {' '.join(error.messages)}")
-    goals = _parse_list(row, raw, "ziele", lookups["goals"], "Ziel")
-    tags = _split(raw.get("schlagwoerter", ""))
-    if row.errors:
-        row.outcome = "Fehler"
-        return None
-    if existing:
-        row.changes = [
-            column
-            for column, name in COLUMNS.items()
-            if name in values and getattr(existing, name) != values[name]
+        row.form = MeasureRowForm(row.raw, options=options)
+        if not row.form.is_valid():
+            row.result.errors.extend(row.form.error_lines())
+            continue
+        row.result.code = code = row.form.cleaned_data["code"]
+        if code in seen:
+            row.result.errors.append(f"code: „{code}“ steht schon in Zeile {seen[code]}.")
+        seen.setdefault(code, row.result.line)
+    measures = Measure.objects.filter(code__in=seen)
+    if lock:
+        list(measures.select_for_update().values_list("pk", flat=True))
+    existing = {
+        measure.code: measure
+        for measure in measures.select_related("field_of_action", "lead_unit").prefetch_related(
+            "goals", "tags", "dependencies"
+        )
+    }
+    prerequisites = {
+        code
+        for row in rows
+        if row.form is not None and row.form.is_valid()
+        for code in row.form.cleaned_data["voraussetzungen"]
+    }
+    known = set(seen) | set(
+        Measure.objects.filter(code__in=prerequisites).values_list("code", flat=True)
+    )
+    for row in rows:
+        if not row.result.errors:
+            _plan_row(row, existing.get(row.result.code), known)
+        if row.result.errors:
+            row.result.outcome = RowOutcome.ERROR
+    return ImportResult([row.result for row in rows])
+
+
+def _plan_row(row: _Row, existing: Measure | None, known: set):
+    result, data = row.result, row.form.cleaned_data
+    unknown = [code for code in data["voraussetzungen"] if code not in known]
+    if unknown:
+        result.errors.append("voraussetzungen: unbekannte Maßnahme " + ", ".join(unknown) + ".")
+    if result.code in data["voraussetzungen"]:
+        result.errors.append("voraussetzungen: eine Maßnahme kann nicht sich selbst voraussetzen.")
+    if result.errors:
+        return
+    if existing is not None:
+        old, new = measure_row(existing), row.form.text()
+        result.changes = [
+            Change(column, old[column], new[column])
+            for column in COLUMNS
+            if column != "code" and old[column] != new[column]
         ]
-        if {g.pk for g in existing.goals.all()} != {g.pk for g in goals}:
-            row.changes.append("ziele")
-        if {t.name for t in existing.tags.all()} != set(tags):
-            row.changes.append("schlagwoerter")
-        if not row.changes:
-            row.outcome = "unverändert"
-            return existing
-    for name, value in values.items():
+        if not result.changes:
+            result.outcome = RowOutcome.UNCHANGED
+            return
+    measure = existing or Measure(code=result.code)
+    for name, value in row.form.model_values().items():
         setattr(measure, name, value)
     try:
         measure.full_clean()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             label = next((c for c, f in COLUMNS.items() if f == name), name)
-            row.errors.append(f"{label}: {' '.join(messages)}")
-        row.outcome = "Fehler"
-        return None
-    stand = measure.status, measure.progress
-    if existing and {"status", "fortschritt"} & set(row.changes):
-        if not note.strip() and not dry_run:
-            row.errors.append(MISSING_NOTE)
-            row.outcome = "Fehler"
-            return None
+            result.errors.append(f"{label}: {' '.join(messages)}")
+        return
+    row.measure = measure
+    result.outcome = RowOutcome.CHANGED if existing else RowOutcome.CREATED
+
+
+def _stale_codes(expected: list, found: list) -> list[str]:
+    if len(expected) != len(found):
+        return sorted({row[1] for row in found})
+    return [new[1] for old, new in zip(expected, found, strict=True) if old != new]
+
+
+def _apply(rows: list[_Row], *, author, note: str):
+    """Write the planned rows (inside the import's transaction)."""
+    written = [row for row in rows if row.measure is not None]
+    for row in written:
+        try:
+            _save(row, author=author, note=note)
+        except ValidationError as error:
+            row.result.errors.extend(error.messages)
+            row.result.outcome = RowOutcome.ERROR
+            raise ImportFailed from error
+    codes = {code for row in written for code in row.form.cleaned_data["voraussetzungen"]}
+    by_code = Measure.objects.in_bulk(codes, field_name="code")
+    for row in written:
+        codes = row.form.cleaned_data["voraussetzungen"]
+        row.measure.dependencies.set([by_code[code] for code in codes])
+
+
+def _save(row: _Row, *, author, note: str):
+    measure, data = row.measure, row.form.cleaned_data
+    if row.result.changes_stand:
         # The Stand changes only by a status update (measures/updates.py).
-        measure.status, measure.progress = existing_stand
+        stand = measure.status, measure.progress
+        old = {change.column: change.old for change in row.result.changes}
+        measure.status = old.get("status", measure.status)
+        measure.progress = int(old.get("fortschritt", measure.progress))
         measure.save()
         record_status_update(
-            measure=measure, status=stand[0], progress=stand[1], note=note or "–", author=author
+            measure=measure, status=stand[0], progress=stand[1], note=note, author=author
         )
     else:
         measure.save()
-        if existing is None:
+        if row.result.outcome == RowOutcome.CREATED:
             record_status_update(measure=measure, note="Maßnahme angelegt.", author=author)
-    measure.goals.set(goals)
-    measure.tags.set(tags)
-    row.outcome = "geändert" if existing else "angelegt"
-    return measure
-
-
-MISSING_NOTE = (
-    "status/fortschritt: Die Zeile ändert den Stand der Maßnahme; bitte für den Import einen "
-    "Vermerk angeben (er erscheint als Statusmeldung)."
-)
-
-
-def _apply_dependencies(row, raw, measure):
-    codes = _split(raw.get("voraussetzungen", ""))
-    found = {m.code: m for m in Measure.objects.filter(code__in=codes)}
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        row.errors.append("voraussetzungen: unbekannte Maßnahme " + ", ".join(unknown) + ".")
-    if measure.code in found:
-        row.errors.append("voraussetzungen: eine Maßnahme kann nicht sich selbst voraussetzen.")
-    if row.errors:
-        row.outcome = "Fehler"
-        return
-    if {m.code for m in measure.dependencies.all()} != set(found):
-        measure.dependencies.set(found.values())
-        row.changes.append("voraussetzungen")
-        if row.outcome == "unverändert":
-            row.outcome = "geändert"
-
-
-def _split(value):
-    return [part.strip() for part in (value or "").split(";") if part.strip()]
-
-
-def _parse_list(row, raw, column, lookup, label):
-    items = []
-    for key in _split(raw.get(column, "")):
-        if key not in lookup:
-            row.errors.append(f"{column}: unbekanntes {label} „{key}“.")
-        else:
-            items.append(lookup[key])
-    return items
-
-
-def _german_date(value: str) -> datetime.date:
-    """31.03.2026, as German Excel writes a date."""
-    return datetime.datetime.strptime(value, "%d.%m.%Y").date()
-
-
-def _by_any(items, *attributes) -> dict:
-    """The items by each of the attributes' values, case-folded."""
-    found = {}
-    for item in items:
-        for attribute in attributes:
-            key = str(getattr(item, attribute) or "").casefold()
-            if key:
-                found.setdefault(key, item)
-    return found
-
-
-def _parse(name, value, lookups):
-    if name in ("field_of_action", "lead_unit", "status", "priority"):
-        if value.casefold() not in lookups[name]:
-            options = "; ".join(lookups["allowed"][name])
-            raise ValidationError(f"„{value}“ gibt es nicht. Möglich: {options}.")
-        found = lookups[name][value.casefold()]
-        return found.value if name in ("status", "priority") else found
-    if name == "progress":
-        try:
-            return int(value)
-        except ValueError as error:
-            raise ValidationError("ganze Zahl von 0 bis 100 erwartet.") from error
-    if name in ("start_date", "end_date"):
-        if not value:
-            return None
-        for parse in (datetime.date.fromisoformat, _german_date):
-            try:
-                return parse(value)
-            except ValueError:
-                continue
-        raise ValidationError("Datum wie 2026-03-31 oder 31.03.2026 erwartet.")
-    if name == "budget":
-        if not value:
-            return None
-        if "," in value:  # as German Excel writes it: 120.000,50
-            value = value.replace(".", "").replace(",", ".")
-        try:
-            return decimal.Decimal(value)
-        except decimal.InvalidOperation as error:
-            raise ValidationError("Betrag wie 120000.00 oder 120.000,00 erwartet.") from error
-    if name in ("is_published", "is_example"):
-        if value not in (YES, NO):
-            raise ValidationError("„ja“ oder „nein“ erwartet.")
-        return value == YES
-    return value
+    measure.goals.set(data["ziele"])
+    measure.tags.set(data["schlagwoerter"])
 
 
 class ImportForm(forms.Form):
     """An uploaded file, or the signed token of a file checked in a dry run and kept on the
-    server (`PendingImport`)."""
+    server with its plan (`PendingImport`)."""
 
     file = forms.FileField(label="CSV-Datei", required=False)
     pending = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -477,8 +694,9 @@ class ImportForm(forms.Form):
 
 
 def import_view(model_admin):
-    """The admin page: upload, dry run with a result per row, then the real import of the
-    checked file, which waits on the server meanwhile (`PendingImport`)."""
+    """The admin page: upload, dry run with the plan per row, then the real import of the
+    checked file, which waits on the server meanwhile (`PendingImport`) and is written
+    only as planned."""
 
     def view(request):
         if not request.user.has_perm("measures.publish_measure"):
@@ -490,14 +708,19 @@ def import_view(model_admin):
                 form = ImportForm(request.POST, request.FILES, user=request.user)
                 if form.is_valid():
                     result, form = _run_import(request, form)
+                    status = 409 if result.stale else 200
                 else:
                     status = 400
             if result is not None and result.written:
                 model_admin.message_user(
                     request,
-                    f"Import abgeschlossen: {result.count('angelegt')} angelegt, "
-                    f"{result.count('geändert')} geändert, "
-                    f"{result.count('unverändert')} unverändert.",
+                    "Import abgeschlossen: "
+                    + ", ".join(
+                        f"{result.count(outcome)} {outcome.label}"
+                        for outcome in RowOutcome
+                        if outcome != RowOutcome.ERROR
+                    )
+                    + ".",
                 )
                 return redirect("admin:measures_measure_changelist")
         context = {
@@ -516,16 +739,25 @@ def import_view(model_admin):
 
 
 def _run_import(request, form):
-    """Import the form's file; after a clean dry run, keep it for the real import."""
-    content, pending = form.cleaned_data["content"], form.cleaned_data["pending"]
-    dry_run = form.cleaned_data["dry_run"]
-    note = form.cleaned_data.get("note", "")
-    result = import_measures(content, dry_run=dry_run, author=request.user, note=note)
+    """Check or import the form's file. After a clean dry run the file is kept with its
+    plan; the real import of a kept file writes only that plan."""
+    data = form.cleaned_data
+    content, pending, note = data["content"], data["pending"], data["note"]
+    dry_run = data["dry_run"] and pending is None
+    expected = pending.plan if pending is not None else None
+    result = import_measures(
+        content, dry_run=dry_run, author=request.user, note=note, expected_plan=expected
+    )
     if result.written:
         if pending is not None:
             pending.delete()
         return result, form
-    if dry_run and not result.errors and pending is None:
-        pending = PendingImport.keep(content, request.user)
-    initial = {"pending": pending.token() if pending else "", "dry_run": False, "note": note}
+    if pending is None:
+        if not dry_run or result.errors:
+            return result, form
+        pending = PendingImport.keep(content, request.user, plan=result.plan())
+    elif result.stale:
+        pending.plan = result.plan()
+        pending.save(update_fields=["plan"])
+    initial = {"pending": pending.token(), "dry_run": False, "note": note}
     return result, ImportForm(initial=initial, user=request.user)

@@ -31,9 +31,8 @@ def content_digest(content: str) -> str:
 
 
 class PendingImport(models.Model):
-    """A checked CSV file, kept here so that it need not travel back through the browser
-    (a hidden form field would meet the request size limit); the form carries a signed
-    token for it instead."""
+    """A checked CSV file with the plan its dry run showed, kept here so that it need not
+    travel back through the browser; the real import writes only that plan."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     author = models.ForeignKey(
@@ -44,6 +43,11 @@ class PendingImport(models.Model):
     )
     content = models.TextField("Inhalt")
     digest = models.CharField("Prüfsumme (SHA-256)", max_length=64)
+    plan = models.JSONField(
+        "Ergebnis des Probelaufs",
+        default=list,
+        help_text="Je Zeile: was der Import tut und jede Änderung mit dem bisherigen Wert.",
+    )
     created_at = models.DateTimeField("geprüft am", auto_now_add=True)
 
     class Meta:
@@ -54,10 +58,12 @@ class PendingImport(models.Model):
         return f"{self.author} {self.created_at:%Y-%m-%d %H:%M}"
 
     @classmethod
-    def keep(cls, content: str, author) -> "PendingImport":
-        """Store a checked file; delete those older than a day."""
+    def keep(cls, content: str, author, *, plan=None) -> "PendingImport":
+        """Store a checked file with its plan; delete those older than a day."""
         cls.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
-        return cls.objects.create(author=author, content=content, digest=content_digest(content))
+        return cls.objects.create(
+            author=author, content=content, digest=content_digest(content), plan=plan or []
+        )
 
     def token(self) -> str:
         """What the import form carries back: signed, for this author, valid a day."""

@@ -43,6 +43,7 @@ def test_a_file_saved_by_german_excel_imports(admin_client_logged_in, excel_worl
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from measures.csv_io import RowOutcome
     from measures.models import Measure
 
     field, unit = excel_world
@@ -52,7 +53,7 @@ def test_a_file_saved_by_german_excel_imports(admin_client_logged_in, excel_worl
     dry = admin_client_logged_in.post(url, {"file": upload, "dry_run": "on"})
     result = dry.context["result"]
     assert [row.errors for row in result.rows] == [[], []]
-    assert result.count("angelegt") == 2
+    assert result.count(RowOutcome.CREATED) == 2
     pending = dry.context["form"].initial["pending"]
     done = admin_client_logged_in.post(url, {"pending": pending})
     assert done.status_code == 302
@@ -100,3 +101,178 @@ def test_the_admin_export_opens_in_german_excel(admin_client_logged_in):
         {"action": "export_csv", "_selected_action": [measure.pk]},
     )
     assert response.content.startswith(b"\xef\xbb\xbfcode;titel;handlungsfeld;status;")
+
+
+def test_a_row_form_reads_german_dates_amounts_yes_no_and_lists(excel_world):
+    import datetime
+    import decimal
+
+    from measures.csv_io import COLUMNS, MeasureRowForm
+
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        code="SC-1.3",
+        handlungsfeld="Datenmanagement und Beteiligung",
+        status="in Umsetzung",
+        fortschritt="40",
+        prioritaet="HOCH",
+        beginn="2026-03-31",
+        ende="31.12.2027",
+        federfuehrung="SUS",
+        budget="120.000,5",
+        schlagwoerter="Schule; ; Schule;Daten ",
+        voraussetzungen="SC-1.1;SC-1.2",
+        veroeffentlicht="ja",
+        beispiel="nein",
+    )
+    form = MeasureRowForm(row, options=MeasureRowForm.options())
+    assert form.is_valid(), form.errors
+    data = form.cleaned_data
+    assert (data["handlungsfeld"], data["federfuehrung"]) == excel_world
+    assert (data["status"], data["prioritaet"]) == ("umsetzung", "hoch")
+    assert (data["beginn"], data["ende"]) == (
+        datetime.date(2026, 3, 31),
+        datetime.date(2027, 12, 31),
+    )
+    assert data["budget"] == decimal.Decimal("120000.50")
+    assert data["schlagwoerter"] == ["Schule", "Daten"]
+    assert data["voraussetzungen"] == ["SC-1.1", "SC-1.2"]
+    assert (data["veroeffentlicht"], data["beispiel"]) == (True, False)
+    assert form.text()["budget"] == "120000.50"
+
+    row.update(beginn="31/03/2026", budget="viel", veroeffentlicht="Ja", fortschritt="150")
+    row.update(ziele="Z-99")
+    form = MeasureRowForm(row, options=MeasureRowForm.options())
+    assert form.error_lines() == [
+        "fortschritt: ganze Zahl von 0 bis 100 erwartet.",
+        "beginn: Datum wie 2026-03-31 oder 31.03.2026 erwartet.",
+        "budget: Betrag wie 120000.00 oder 120.000,00 erwartet.",
+        "ziele: unbekanntes Ziel „Z-99“.",
+        "veroeffentlicht: „ja“ oder „nein“ erwartet.",
+    ]
+
+
+def exported_with(client, edit):
+    """All measures exported by the admin action, the rows changed by `edit` (as a
+    spreadsheet would: semicolons, UTF-8 with byte order mark), as an upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from measures.models import Measure
+
+    response = client.post(
+        reverse("admin:measures_measure_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": list(Measure.objects.values_list("pk", flat=True)),
+        },
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    edit(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile("massnahmen.csv", ("\ufeff" + out.getvalue()).encode("utf-8"))
+
+
+def history_counts():
+    from collections import Counter
+
+    from measures.models import Measure
+
+    return Counter(Measure.history.values_list("id", flat=True))
+
+
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestTheDryRunIsTheImport:
+    """All seed measures exported, one cell changed, imported back: the dry run shows the
+    one change and the import writes exactly it, or nothing if the data changed between."""
+
+    @pytest.fixture
+    def redaktion(self, django_user_model):
+        from tests.conftest import signed_in_staff
+
+        client, _ = signed_in_staff(django_user_model, "red", "Redaktion")
+        return client
+
+    def test_one_changed_cell_is_one_change_in_dry_run_and_import(self, redaktion):
+        from django.urls import reverse
+
+        from measures.csv_io import Change, RowOutcome
+        from measures.models import Measure, StatusUpdate
+
+        target = Measure.objects.order_by("code")[3]
+        total = Measure.objects.count()
+
+        def edit(rows):
+            [row] = [row for row in rows if row["code"] == target.code]
+            row["titel"] = "Ein neuer Titel"
+
+        url = reverse("admin:measures_measure_import")
+        dry = redaktion.post(url, {"file": exported_with(redaktion, edit), "dry_run": "on"})
+        result = dry.context["result"]
+        assert not result.errors
+        assert [(row.code, row.outcome) for row in result.rows if row.changes] == [
+            (target.code, RowOutcome.CHANGED)
+        ]
+        assert result.count(RowOutcome.UNCHANGED) == total - 1
+        [row] = [row for row in result.rows if row.changes]
+        assert row.changes == [Change("titel", target.title, "Ein neuer Titel")]
+        assert f"„{target.title}“ → „Ein neuer Titel“" in dry.content.decode()
+        others = {m.pk: measure_state(m) for m in Measure.objects.exclude(pk=target.pk)}
+        before, updates = history_counts(), StatusUpdate.objects.count()
+
+        done = redaktion.post(url, {"pending": dry.context["form"].initial["pending"]}, follow=True)
+        assert done.redirect_chain[-1][1] == 302
+        message = f"Import abgeschlossen: 0 angelegt, 1 geändert, {total - 1} unverändert."
+        assert [str(m) for m in done.context["messages"]] == [message]
+        target.refresh_from_db()
+        assert target.title == "Ein neuer Titel"
+        assert {m.pk: measure_state(m) for m in Measure.objects.exclude(pk=target.pk)} == others
+        assert history_counts() - before == {target.pk: 1}
+        assert StatusUpdate.objects.count() == updates
+
+    def test_a_change_between_dry_run_and_import_refuses_and_writes_nothing(self, redaktion):
+        from django.urls import reverse
+
+        from measures.csv_io import RowOutcome
+        from measures.models import Measure, PendingImport
+
+        target, other = Measure.objects.order_by("code")[3:5]
+
+        def edit(rows):
+            [row] = [row for row in rows if row["code"] == target.code]
+            row["titel"] = "Ein neuer Titel"
+
+        url = reverse("admin:measures_measure_import")
+        dry = redaktion.post(url, {"file": exported_with(redaktion, edit), "dry_run": "on"})
+        token = dry.context["form"].initial["pending"]
+        assert dry.context["result"].count(RowOutcome.CHANGED) == 1
+        # Another editor changes a measure the file holds, in the meantime.
+        other.summary = "Von jemand anderem geändert."
+        other.save()
+        before = history_counts()
+
+        refused = redaktion.post(url, {"pending": token})
+        assert refused.status_code == 409
+        page = refused.content.decode()
+        assert f"Seit dem Probelauf wurden Maßnahmen geändert ({other.code})" in page
+        result = refused.context["result"]
+        assert not result.written and result.stale == [other.code]
+        assert result.count(RowOutcome.CHANGED) == 2  # the file would undo the other edit
+        assert "„Von jemand anderem geändert.“ →" in page
+        assert history_counts() == before
+        target.refresh_from_db()
+        assert target.title != "Ein neuer Titel"
+        # The new dry run is what the same token now imports, and nothing else.
+        assert PendingImport.objects.get().plan == result.plan()
+        done = redaktion.post(url, {"pending": refused.context["form"].initial["pending"]})
+        assert done.status_code == 302
+        assert history_counts() - before == {target.pk: 1, other.pk: 1}
+
+
+def measure_state(measure):
+    from measures.csv_io import measure_row
+
+    return measure_row(measure)

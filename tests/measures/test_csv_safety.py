@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.csv_io import COLUMNS, escape_cell, import_measures, unescape_cell
+from measures.csv_io import COLUMNS, RowOutcome, escape_cell, import_measures, unescape_cell
 from measures.models import Measure, PendingImport
 from measures.models.imports import KEEP_FOR, TOKEN_SALT
 from strategy.models import ContentVersion
@@ -96,9 +96,9 @@ def test_admin_export_neutralises_formulas_and_imports_back_unchanged(admin_clie
 
     dry = import_measures(text, dry_run=True)
     assert not dry.errors
-    assert dry.count("geändert") == 0 and dry.count("unverändert") == 1
+    assert dry.count(RowOutcome.CHANGED) == 0 and dry.count(RowOutcome.UNCHANGED) == 1
     result = import_measures(text, dry_run=False)
-    assert result.written and result.count("unverändert") == 1
+    assert result.written and result.count(RowOutcome.UNCHANGED) == 1
     measure.refresh_from_db()
     assert (measure.title, measure.description, measure.summary) == (TITLE, DESCRIPTION, SUMMARY)
 
@@ -158,7 +158,7 @@ def test_a_large_file_is_imported_by_its_signed_token_after_the_dry_run(django_u
 
     dry = client.post(import_url(), {"file": upload(text), "dry_run": "on"})
     assert dry.status_code == 200
-    assert dry.context["result"].count("angelegt") == 20
+    assert dry.context["result"].count(RowOutcome.CREATED) == 20
     assert len(dry.content) < 100_000  # the file does not travel back to the browser
     pending = PendingImport.objects.get()
     assert pending.author == user and pending.content == text

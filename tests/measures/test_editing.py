@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from measures.csv_io import export_measures, import_measures
+from measures.csv_io import Change, RowOutcome, export_measures, import_measures
 from measures.locking import current_version
 from measures.models import Measure, StatusUpdate
 from tests.builders import make_field, make_measure, make_unit
@@ -261,7 +261,7 @@ class TestCsvWithTheSeed:
         history = sum(1 for _ in Measure.history.all())
         result = import_measures(text, dry_run=False)
         assert not result.errors
-        assert result.count("unverändert") == Measure.objects.count()
+        assert result.count(RowOutcome.UNCHANGED) == Measure.objects.count()
         assert sum(1 for _ in Measure.history.all()) == history
         assert export_text() == text
 
@@ -288,10 +288,11 @@ class TestCsvWithTheSeed:
         dry = import_measures(text, dry_run=True)
         outcomes = {row.code: row.outcome for row in dry.rows}
         new_code = rows[-1]["code"]
-        assert outcomes[new_code] == "angelegt", dry.rows[-1].errors
-        assert outcomes[rows[0]["code"]] == "geändert"
-        assert dry.rows[0].changes == ["titel"]
-        assert list(outcomes.values()).count("unverändert") == len(rows) - 2
+        assert outcomes[new_code] == RowOutcome.CREATED, dry.rows[-1].errors
+        assert outcomes[rows[0]["code"]] == RowOutcome.CHANGED
+        old_title = Measure.objects.get(code=rows[0]["code"]).title
+        assert dry.rows[0].changes == [Change("titel", old_title, "Neuer Titel im Probelauf")]
+        assert list(outcomes.values()).count(RowOutcome.UNCHANGED) == len(rows) - 2
         assert not dry.written
         assert not Measure.objects.filter(code=new_code).exists()
         assert not Measure.objects.filter(title="Neuer Titel im Probelauf").exists()

@@ -98,7 +98,7 @@ def test_a_revert_that_changes_the_stand_asks_for_a_note_and_records_it(setting,
 
 
 def test_an_import_records_its_one_note_where_the_stand_changed(setting, client):
-    from measures.csv_io import export_measures
+    from measures.csv_io import RowOutcome, export_measures
 
     own, redaktion = setting["own"], setting["redaktion"]
     other = make_measure(field_of_action=own.field_of_action, code="SC-1.2")
@@ -111,7 +111,7 @@ def test_an_import_records_its_one_note_where_the_stand_changed(setting, client)
     data = "\r\n".join(lines).encode("utf-8")
     url = reverse("admin:measures_measure_import")
     dry = redaktion.post(url, {"file": SimpleUploadedFile("m.csv", data), "dry_run": "on"})
-    assert dry.context["result"].count("geändert") == 1
+    assert dry.context["result"].count(RowOutcome.CHANGED) == 1
     pending = dry.context["form"].initial["pending"]
     without_note = redaktion.post(url, {"pending": pending})
     assert "bitte für den Import einen Vermerk" in without_note.content.decode()

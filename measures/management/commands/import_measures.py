@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file} lässt sich nicht lesen: {error}") from error
         result = import_measures(text, dry_run=probelauf, note=vermerk)
         for row in result.rows:
-            detail = "; ".join(row.errors) if row.errors else ", ".join(row.changes)
+            detail = "; ".join(row.errors) if row.errors else ", ".join(row.changed_columns)
             self.stdout.write(f"Zeile {row.line} {row.code}: {row.outcome} {detail}".rstrip())
         self.stdout.write(result.summary())
         if result.errors:
