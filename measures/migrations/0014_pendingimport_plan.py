@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0011_normalize_text"),
+        ("measures", "0013_postponements"),
     ]
 
     operations = [
