@@ -29,6 +29,7 @@ from iserlohn_digital.text import NormalizedCharField, normalize_text
 from strategy.models import Goal
 
 from .models import FieldOfAction, Measure, OrganisationalUnit, PendingImport, Status
+from .schedule import change_schedule
 from .updates import record_status_update
 
 # Column → model field, in file order. Lists are separated by "; ".
@@ -210,6 +211,14 @@ class RowResult:
     def changes_stand(self) -> bool:
         return self.outcome == RowOutcome.CHANGED and bool(
             {"status", "fortschritt"} & set(self.changed_columns)
+        )
+
+    @property
+    def moves_dates(self) -> bool:
+        """Whether the row moves or clears a planned date that was set (a postponement,
+        measures/schedule.py); a date set for the first time is not one."""
+        return self.outcome == RowOutcome.CHANGED and any(
+            change.column in ("beginn", "ende") and change.old for change in self.changes
         )
 
     def planned(self) -> list:
@@ -457,7 +466,8 @@ def import_measures(
     measures locked and written only if it is still the same; otherwise the result names
     the measures changed meanwhile (`stale`). Status or progress changes are recorded as
     status updates with `note`, the import's one note (required for the real import when
-    any row changes them), like changes in the admin.
+    any row changes them), like changes in the admin; moved planned dates are recorded as
+    postponements with the same note as their reason.
     """
     rows = _read(text)
     if isinstance(rows, ImportResult):
@@ -472,12 +482,21 @@ def import_measures(
                 raise ImportFailed
             if result.errors:
                 raise ImportFailed
-            if not note.strip() and any(row.result.changes_stand for row in rows):
+            if not note.strip():
                 for row in rows:
-                    if row.result.changes_stand:
-                        row.result.errors.append(MISSING_NOTE)
+                    missing = [
+                        message
+                        for needed, message in (
+                            (row.result.changes_stand, MISSING_NOTE),
+                            (row.result.moves_dates, MISSING_REASON),
+                        )
+                        if needed
+                    ]
+                    if missing:
+                        row.result.errors.extend(missing)
                         row.result.outcome = RowOutcome.ERROR
-                raise ImportFailed
+                if result.errors:
+                    raise ImportFailed
             _apply(rows, author=author, note=note)
     except ImportFailed:
         return result
@@ -488,6 +507,10 @@ def import_measures(
 MISSING_NOTE = (
     "status/fortschritt: Die Zeile ändert den Stand der Maßnahme; bitte für den Import einen "
     "Vermerk angeben (er erscheint als Statusmeldung)."
+)
+MISSING_REASON = (
+    "beginn/ende: Die Zeile verschiebt einen geplanten Termin; bitte für den Import einen "
+    "Vermerk angeben (er wird als Grund der Terminänderung festgehalten)."
 )
 
 
@@ -636,6 +659,13 @@ def _apply(rows: list[_Row], *, author, note: str):
 
 def _save(row: _Row, *, author, note: str):
     measure, data = row.measure, row.form.cleaned_data
+    planned = measure.start_date, measure.end_date
+    if row.result.outcome == RowOutcome.CHANGED:
+        # Planned dates change only by change_schedule, which records a postponement.
+        old = {change.column: change.old for change in row.result.changes}
+        if "beginn" in old or "ende" in old:
+            stored = Measure.objects.only("start_date", "end_date").get(pk=measure.pk)
+            measure.start_date, measure.end_date = stored.start_date, stored.end_date
     if row.result.changes_stand:
         # The Stand changes only by a status update (measures/updates.py).
         stand = measure.status, measure.progress
@@ -650,6 +680,10 @@ def _save(row: _Row, *, author, note: str):
         measure.save()
         if row.result.outcome == RowOutcome.CREATED:
             record_status_update(measure=measure, note="Maßnahme angelegt.", author=author)
+    if planned != (measure.start_date, measure.end_date):
+        change_schedule(
+            measure=measure, start_date=planned[0], end_date=planned[1], reason=note, author=author
+        )
     measure.goals.set(data["ziele"])
     measure.tags.set(data["schlagwoerter"])
 
@@ -661,11 +695,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="CSV-Datei", required=False)
     pending = forms.CharField(widget=forms.HiddenInput, required=False)
     note = NormalizedCharField(
-        label="Vermerk für geänderte Stände",
+        label="Vermerk für geänderte Stände und Termine",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Pflicht, wenn Zeilen Status oder Fortschritt ändern: erscheint als "
-        "Statusmeldung genau dieser Maßnahmen.",
+        help_text="Pflicht, wenn Zeilen Status oder Fortschritt ändern oder geplante Termine "
+        "verschieben: erscheint als Statusmeldung bzw. als Grund der Terminänderung genau "
+        "dieser Maßnahmen.",
     )
     dry_run = forms.BooleanField(label="Nur prüfen (Probelauf)", required=False, initial=True)
 

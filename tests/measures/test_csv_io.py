@@ -271,6 +271,44 @@ class TestTheDryRunIsTheImport:
         assert done.status_code == 302
         assert history_counts() - before == {target.pk: 1, other.pk: 1}
 
+    def test_a_moved_end_date_is_a_postponement_with_the_import_note_as_reason(self, redaktion):
+        import datetime
+
+        from django.urls import reverse
+
+        from measures.csv_io import MISSING_REASON
+        from measures.models import Measure, Postponement
+
+        target = Measure.objects.filter(end_date__isnull=False).order_by("code").first()
+        planned = target.end_date
+        moved = planned + datetime.timedelta(days=200)
+
+        def edit(rows):
+            [row] = [row for row in rows if row["code"] == target.code]
+            row["ende"] = f"{moved:%d.%m.%Y}"
+
+        url = reverse("admin:measures_measure_import")
+        dry = redaktion.post(url, {"file": exported_with(redaktion, edit), "dry_run": "on"})
+        token = dry.context["form"].initial["pending"]
+        without_note = redaktion.post(url, {"pending": token})
+        rows = without_note.context["result"].rows
+        assert MISSING_REASON in [error for row in rows for error in row.errors]
+        target.refresh_from_db()
+        assert target.end_date == planned and not Postponement.objects.exists()
+
+        note = "Förderbescheid kam später."
+        done = redaktion.post(url, {"pending": token, "note": note})
+        assert done.status_code == 302
+        target.refresh_from_db()
+        assert target.end_date == moved
+        [postponement] = Postponement.objects.all()
+        assert (postponement.measure, postponement.old_date, postponement.new_date) == (
+            target,
+            planned,
+            moved,
+        )
+        assert postponement.reason == note and postponement.author.username == "red"
+
 
 def measure_state(measure):
     from measures.csv_io import measure_row
