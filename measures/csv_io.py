@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -508,6 +508,10 @@ MISSING_NOTE = (
     "status/fortschritt: Die Zeile ändert den Stand der Maßnahme; bitte für den Import einen "
     "Vermerk angeben (er erscheint als Statusmeldung)."
 )
+CREATED_MEANWHILE = (
+    "code: Die Maßnahme „{code}“ wurde inzwischen von jemand anderem angelegt; bitte die "
+    "Datei erneut prüfen."
+)
 MISSING_REASON = (
     "beginn/ende: Die Zeile verschiebt einen geplanten Termin; bitte für den Import einen "
     "Vermerk angeben (er wird als Grund der Terminänderung festgehalten)."
@@ -648,6 +652,11 @@ def _apply(rows: list[_Row], *, author, note: str):
             _save(row, author=author, note=note)
         except ValidationError as error:
             row.result.errors.extend(error.messages)
+            row.result.outcome = RowOutcome.ERROR
+            raise ImportFailed from error
+        except IntegrityError as error:
+            # Someone created a measure of this code after the plan was made.
+            row.result.errors.append(CREATED_MEANWHILE.format(code=row.result.code))
             row.result.outcome = RowOutcome.ERROR
             raise ImportFailed from error
     codes = {code for row in written for code in row.form.cleaned_data["voraussetzungen"]}

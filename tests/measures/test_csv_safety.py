@@ -215,3 +215,27 @@ def test_checked_files_older_than_a_day_are_deleted_when_another_is_kept(django_
     recent = PendingImport.keep("code\r\n", user)
     assert list(PendingImport.objects.all()) == [recent]
     assert recent.digest == hashlib.sha256(b"code\r\n").hexdigest()
+
+
+def test_a_measure_created_by_someone_else_during_the_import_is_a_row_error(monkeypatch):
+    from measures import csv_io
+
+    template = make_measure(field_of_action=make_field(code="SC-1"), code="SC-1.1")
+    stream = io.StringIO()
+    csv_io.export_measures(Measure.objects.all(), stream)
+    text = stream.getvalue().replace("SC-1.1;", "SC-1.2;")
+    assert import_measures(text, dry_run=True).count(RowOutcome.CREATED) == 1
+    apply = csv_io._apply
+
+    def another_editor_first(rows, **kwargs):
+        # Between the plan and the writing, another editor saves the same new code.
+        make_measure(code="SC-1.2", field_of_action=template.field_of_action)
+        return apply(rows, **kwargs)
+
+    monkeypatch.setattr(csv_io, "_apply", another_editor_first)
+    result = import_measures(text, dry_run=False)
+    assert not result.written
+    assert [row.errors for row in result.errors] == [
+        [csv_io.CREATED_MEANWHILE.format(code="SC-1.2")]
+    ]
+    assert not Measure.objects.filter(code="SC-1.2").exists()  # the whole import rolled back
