@@ -128,15 +128,43 @@ class StatusUpdateInline(admin.TabularInline):
 
     model = StatusUpdate
     extra = 0
-    fields = ["date", "status", "progress", "note", "evidence_url", "evidence_title", "author"]
+    fields = [
+        "date",
+        "status",
+        "progress",
+        "note",
+        "evidence_url",
+        "evidence_title",
+        "author",
+        "correction",
+    ]
     # A record: earlier notes are not rewritten here (the Redaktion corrects an update in
-    # "Statusmeldungen", where the history keeps the original).
+    # "Statusmeldungen" by a new one; the original stays listed here, marked).
     readonly_fields = fields
     ordering = ["-date", "-recorded_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "corrects")
+            .prefetch_related("corrections")
+        )
+
+    @admin.display(description="Berichtigung")
+    def correction(self, obj):
+        """Whether the update corrects one or was corrected: the public record shows
+        only the correction."""
+        parts = []
+        if obj.corrects is not None:
+            parts.append(f"berichtigt die Meldung vom {obj.corrects.date:%d.%m.%Y}")
+        for correction in obj.corrections.all():
+            parts.append(f"berichtigt durch die Meldung vom {correction.date:%d.%m.%Y}")
+        return "; ".join(parts) or "–"
 
 
 class MilestoneInline(admin.TabularInline):

@@ -174,6 +174,11 @@ def test_the_redaktion_corrects_an_update_by_a_new_one(reported):
     assert client.get(correct_url(update)).status_code == 403
     correction_page = client.get(change_url(correction)).content.decode()
     assert "Berichtigt die Meldung" in correction_page and change_url(update) in correction_page
+    # The measure's list of its updates marks both.
+    day = f"{update.date:%d.%m.%Y}"
+    measure_page = client.get(change_url(measure)).content.decode()
+    assert f"berichtigt durch die Meldung vom {day}" in measure_page
+    assert f"berichtigt die Meldung vom {day}" in measure_page
 
 
 def test_a_fachbereich_cannot_correct_an_update(reported):
