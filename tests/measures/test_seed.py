@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from measures.models import Measure, StatusUpdate
+from measures.updates import finished_on
 from strategy.models import Principle, SubStrategy
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,12 @@ class TestTheLoadedSeed:
         for measure in Measure.objects.published():
             latest = measure.updates.latest()
             assert (latest.status, latest.progress) == (measure.status, measure.progress), measure
+            history = measure.updates.order_by("-date", "-recorded_at").values_list(
+                "status", "progress", "date"
+            )
+            assert measure.finished_on == finished_on(list(history)), measure  # as record_stand
             measure.full_clean()
+        assert Measure.objects.filter(finished_on__isnull=False).exists()
         assert StatusUpdate.objects.count() > Measure.objects.count()
 
 
