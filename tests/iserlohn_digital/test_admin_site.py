@@ -74,3 +74,12 @@ def test_with_two_authenticator_apps_the_device_must_be_chosen(client, django_us
     response = client.post(reverse("admin:login"), data)
     assert response.status_code == 200
     assert "Bitte das Gerät für den zweiten Faktor auswählen." in response.content.decode()
+
+
+def test_the_admin_speaks_german_where_django_has_no_german_yet(admin_client_logged_in):
+    # A select without a default and the date widgets' time zone note (Django 6.1 strings
+    # translated in locale/de).
+    page = admin_client_logged_in.get(reverse("admin:measures_statusupdate_add")).content.decode()
+    assert "– bitte auswählen –" in page and "Select an option" not in page
+    catalog = admin_client_logged_in.get(reverse("admin:jsi18n")).content.decode()
+    assert "Zeiten gelten in der Zeitzone" in catalog
