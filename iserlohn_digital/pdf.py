@@ -7,9 +7,11 @@ from this site.
 
 import contextlib
 import fcntl
+import io
 import mimetypes
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,7 +20,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative links in the templates resolve against this address; the fetcher below maps
@@ -129,15 +131,29 @@ def render_slot(wait=False):
     raise RenderBusy
 
 
-def render_pdf(template_name: str, context: dict, *, wait: bool = False) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    wait: bool = False,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> bytes:
     """Render a template to a tagged PDF/UA-1 document in German, in one of the server's
     render slots (RenderBusy if none is free).
 
     The template sets the document's language (`<html lang="de">`), its title (shown by
     the PDF reader instead of the file name) and its metadata (`<meta name="author">`,
-    `description`, `keywords`); headings become bookmarks.
+    `description`, `keywords`); headings become bookmarks. `attachments` are embedded
+    files, each as (file name, content, description).
     """
     with render_slot(wait):
         html = render_to_string(template_name, context)
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
-        return document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+        return document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
+            attachments=[
+                Attachment(file_obj=io.BytesIO(content), name=name, description=description)
+                for name, content, description in attachments
+            ],
+        )
