@@ -21,7 +21,11 @@ RUN apt-get update \
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=portal:portal . .
-RUN SECRET_KEY=nur-fuer-den-build python manage.py collectstatic --noinput --verbosity 0
+RUN SECRET_KEY=nur-fuer-den-build python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p /app/media && chown portal:portal /app/media
+# The frozen council reports (MEDIA_ROOT): keep them on a volume, backed up with the database.
+ENV MEDIA_ROOT=/app/media
+VOLUME ["/app/media"]
 USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -49,6 +49,9 @@ ROLES = {
             "strategy.view_infopage",
             "strategy.view_barrierreport",
             "strategy.change_barrierreport",
+            # Freezes council reports; nobody but a superuser changes or withdraws one.
+            "reports.add_report",
+            "reports.view_report",
         ),
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new
@@ -58,6 +61,7 @@ ROLES = {
         "Fachbereich",
         (
             *_on_content("view"),
+            "reports.view_report",
             "measures.change_measure",
             "measures.add_statusupdate",
             "measures.add_milestone",

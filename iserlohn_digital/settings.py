@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "iserlohn_digital.apps.PortalConfig",
     "strategy",
     "measures",
+    "reports",
     "opendata",
     "perf",
 ]
@@ -178,6 +179,11 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Stored files: the frozen council reports (PDF, CSV, JSON), written once and served by
+# the portal itself (never directly from this folder). In production a volume, backed up
+# with the database (manage.py backup embeds the files, README: Sicherung).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Rendered PDFs (and later pages) are cached by content version. In production several
 # app servers share one Redis; without REDIS_URL each process keeps its own memory cache.

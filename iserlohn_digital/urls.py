@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from measures import sitemaps as measure_sitemaps
 from opendata.api import api
+from reports import sitemaps as report_sitemaps
 from strategy.sitemaps import InfoPageSitemap
 
 from . import views
@@ -18,6 +19,8 @@ SITEMAPS = {
     "handlungsfelder": measure_sitemaps.FieldSitemap,
     "schlagworte": measure_sitemaps.TagSitemap,
     "massnahmen": measure_sitemaps.MeasureSitemap,
+    "berichte": report_sitemaps.ReportListSitemap,
+    "berichtsnummern": report_sitemaps.ReportSitemap,
 }
 
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("api/v1/", api.urls),
     path("", include("opendata.urls")),
+    path("", include("reports.urls")),
     path("", include("measures.urls")),
     path("", include("strategy.urls")),
 ]

@@ -36,6 +36,8 @@ def fast_test_settings():
         # Renders of this run take slots of its own: another run, or `make run`, on the same
         # machine does not make its PDFs wait.
         PDF_RENDER_LOCK_DIR=os.environ["PDF_RENDER_LOCK_DIR"],
+        # Frozen reports of the tests never land in the project's media folder.
+        MEDIA_ROOT=tempfile.mkdtemp(prefix="iserlohn-media-tests-"),
         STORAGES=settings.STORAGES
         | {
             "staticfiles": {

@@ -2,16 +2,38 @@
 violation, nothing scrolls sideways at 320 px, the skip link works, and the keyboard
 reaches every link and control with a visible focus."""
 
+import datetime
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from measures.models import FieldOfAction, Measure
+from reports.freezing import freeze_report
+from reports.models import Report
 from strategy.models import Goal
 
 pytestmark = pytest.mark.e2e
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = [320, 1280]
+
+
+def frozen_report() -> Report:
+    """A report frozen on the seed (once; the seed's data is shared by these tests)."""
+    from django.contrib.auth import get_user_model
+
+    report = Report.objects.current().first()
+    if report is None:
+        user, _ = get_user_model().objects.get_or_create(username="redaktion-e2e")
+        report = freeze_report(
+            as_of=datetime.date(2026, 3, 31),
+            since=datetime.date(2025, 12, 31),
+            title="Sachstandsbericht 1. Quartal 2026",
+            foreword="Der Bericht an den Ausschuss, eingefroren zum Quartalsende.",
+            user=user,
+        )
+    return report
+
 
 PAGES = {
     "start": lambda: "/",
@@ -32,6 +54,8 @@ PAGES = {
     "umsetzungsstand": lambda: "/umsetzungsstand/",
     "schlagwoerter": lambda: "/schlagworte/",
     "downloads": lambda: "/downloads/",
+    "berichte": lambda: frozen_report() and "/berichte/",
+    "bericht": lambda: frozen_report().get_absolute_url(),
     "daten": lambda: "/daten/",
     "barrierefreiheit": lambda: "/barrierefreiheit/",
     "barriere-melden": lambda: "/barriere-melden/",

@@ -1,14 +1,15 @@
-"""The strategy app stands below the measures app: it never imports it, and none of its
-migrations depends on one of measures."""
+"""The apps stand in layers: strategy, measures, reports, opendata. An app imports only
+from the apps below it, and its migrations depend only on theirs."""
 
 import ast
 from pathlib import Path
 
+import pytest
+from django.apps import apps as django_apps
 from django.db.migrations.loader import MigrationLoader
 
-import strategy
-
-STRATEGY = Path(strategy.__file__).parent
+# From the bottom up.
+LAYERS = ["strategy", "measures", "reports", "opendata"]
 
 
 def _imported_modules(path):
@@ -20,23 +21,29 @@ def _imported_modules(path):
             yield node.module
 
 
-def test_no_module_of_strategy_imports_measures_or_opendata():
+def _above(app):
+    return set(LAYERS[LAYERS.index(app) + 1 :])
+
+
+@pytest.mark.parametrize("app", LAYERS)
+def test_no_module_imports_an_app_above_it(app):
+    folder = Path(django_apps.get_app_config(app).path)
     offenders = [
-        f"{path.relative_to(STRATEGY)}: {module}"
-        for path in sorted(STRATEGY.rglob("*.py"))
+        f"{path.relative_to(folder)}: {module}"
+        for path in sorted(folder.rglob("*.py"))
         for module in _imported_modules(path)
-        if module.split(".")[0] in {"measures", "opendata"}
+        if module.split(".")[0] in _above(app)
     ]
     assert offenders == []
 
 
-def test_no_strategy_migration_depends_on_measures():
+def test_no_migration_depends_on_an_app_above_it():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     dependencies = [
         (key, dependency)
         for key, migration in loader.disk_migrations.items()
-        if key[0] == "strategy"
+        if key[0] in LAYERS
         for dependency in migration.dependencies
-        if dependency[0] in {"measures", "opendata"}
+        if dependency[0] in _above(key[0])
     ]
     assert dependencies == []
