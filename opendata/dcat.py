@@ -6,6 +6,7 @@ from django.utils import timezone
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from reports.models import Report
 from strategy.models import ContentVersion
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -17,6 +18,7 @@ LICENCE = URIRef("http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 GEMEINDESCHLUESSEL = URIRef("http://dcat-ap.de/def/politicalGeocoding/municipalityKey/05962024")
 IANA = "https://www.iana.org/assignments/media-types/"
 THEME = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 
 def _url(name):
@@ -31,6 +33,7 @@ def catalogue() -> Graph:
         ("foaf", FOAF),
         ("vcard", VCARD),
         ("dcatde", DCATDE),
+        ("spdx", SPDX),
     ]:
         graph.bind(prefix, namespace)
     modified = Literal(
@@ -116,21 +119,100 @@ def catalogue() -> Graph:
         ("opendata:measures-json", "Maßnahmen als JSON", "application/json", "JSON"),
         ("api-v1:openapi-json", "Programmierschnittstelle (OpenAPI)", "application/json", "JSON"),
     ]:
-        distribution = URIRef(_url(name) + "#distribution")
-        graph.add((dataset, DCAT.distribution, distribution))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCTERMS.title, Literal(title, lang="de")))
-        graph.add((distribution, DCAT.accessURL, _url(name)))
-        graph.add((distribution, DCAT.downloadURL, _url(name)))
-        graph.add((distribution, DCAT.mediaType, URIRef(IANA + media_type)))
-        graph.add(
-            (
-                distribution,
-                DCTERMS["format"],
-                URIRef(f"http://publications.europa.eu/resource/authority/file-type/{fmt}"),
-            )
-        )
-        graph.add((distribution, DCTERMS.license, LICENCE))
-        graph.add((distribution, DCATDE.licenseAttributionByText, Literal("Stadt Iserlohn")))
-        graph.add((distribution, DCTERMS.modified, modified))
+        _distribution(graph, dataset, _url(name), title, media_type, fmt, modified)
+
+    for report in Report.objects.current().order_by("year", "sequence"):
+        _report_dataset(graph, catalog, report, publisher, contact)
     return graph
+
+
+def _distribution(graph, dataset, url, title, media_type, fmt, modified, sha256=None):
+    distribution = URIRef(url + "#distribution")
+    graph.add((dataset, DCAT.distribution, distribution))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    graph.add((distribution, DCTERMS.title, Literal(title, lang="de")))
+    graph.add((distribution, DCAT.accessURL, url))
+    graph.add((distribution, DCAT.downloadURL, url))
+    graph.add((distribution, DCAT.mediaType, URIRef(IANA + media_type)))
+    graph.add(
+        (
+            distribution,
+            DCTERMS["format"],
+            URIRef(f"http://publications.europa.eu/resource/authority/file-type/{fmt}"),
+        )
+    )
+    graph.add((distribution, DCTERMS.license, LICENCE))
+    graph.add((distribution, DCATDE.licenseAttributionByText, Literal("Stadt Iserlohn")))
+    graph.add((distribution, DCTERMS.modified, modified))
+    if sha256:
+        checksum = BNode()
+        graph.add((distribution, SPDX.checksum, checksum))
+        graph.add((checksum, RDF.type, SPDX.Checksum))
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+
+
+def _report_dataset(graph, catalog, report, publisher, contact):
+    """A frozen report's data as a dataset of its own: it never changes, so it is issued
+    once, with the checksum of each file."""
+    dataset = URIRef(settings.SITE_URL + report.get_absolute_url())
+    issued = Literal(timezone.localtime(report.frozen_at).isoformat(), datatype=XSD.dateTime)
+    graph.add((catalog, DCAT.dataset, dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal(f"Sachstandsbericht Nr. {report.number}: {report.title}", lang="de"),
+        )
+    )
+    graph.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                f"Stand jeder Maßnahme der Digitalisierungsstrategie zum Stichtag "
+                f"{report.as_of:%d.%m.%Y}, wie er dem Ausschuss für Digitalisierung und "
+                "Zukunft berichtet wurde.",
+                lang="de",
+            ),
+        )
+    )
+    graph.add((dataset, DCTERMS.identifier, Literal(report.number)))
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
+    graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
+    graph.add(
+        (
+            dataset,
+            DCATDE.politicalGeocodingLevelURI,
+            URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality"),
+        )
+    )
+    graph.add(
+        (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
+    )
+    graph.add((dataset, DCTERMS.issued, issued))
+    graph.add((dataset, DCTERMS.modified, issued))
+    graph.add((dataset, DCAT.theme, THEME))
+    graph.add((dataset, DCAT.landingPage, dataset))
+    temporal = BNode()
+    graph.add((dataset, DCTERMS.temporal, temporal))
+    graph.add((temporal, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((temporal, DCAT.endDate, Literal(report.as_of.isoformat(), datatype=XSD.date)))
+    for keyword in ("Digitalisierung", "Sachstandsbericht", "Iserlohn"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="de")))
+    for file in report.files():
+        if file["format"] == "PDF":
+            continue
+        _distribution(
+            graph,
+            dataset,
+            URIRef(settings.SITE_URL + file["url"]),
+            f"Sachstandsbericht Nr. {report.number} als {file['format']}",
+            file["media_type"],
+            file["format"],
+            issued,
+            sha256=file["sha256"],
+        )

@@ -14,6 +14,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from rdflib import Graph, URIRef
 
 from iserlohn_digital.roles import apply_roles
 from reports import freezing
@@ -207,6 +208,14 @@ class TestFrozenReport:
         atom = "{http://www.w3.org/2005/Atom}"
         titles = [entry.findtext(f"{atom}title") for entry in feed.iter(f"{atom}entry")]
         assert titles == ["Nr. 2026-1: Sachstandsbericht 1. Quartal 2026 (Stichtag 31.03.2026)"]
+
+    def test_the_catalogue_lists_the_reports_data(self, client, frozen, settings):
+        graph = Graph().parse(data=client.get("/daten/dcat.ttl").content, format="turtle")
+        downloads = {
+            str(url) for url in graph.objects(None, URIRef("http://www.w3.org/ns/dcat#downloadURL"))
+        }
+        assert settings.SITE_URL + "/berichte/2026-1.csv" in downloads
+        assert settings.SITE_URL + "/berichte/2026-1.json" in downloads
 
 
 @pytest.mark.django_db
