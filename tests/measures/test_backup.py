@@ -1,6 +1,7 @@
 """Backup → empty database → restore → backup gives identical data."""
 
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -166,3 +167,45 @@ def test_failed_backup_leaves_the_old_file_and_no_half_file(tmp_path, monkeypatc
         call_command("backup", str(path))
     assert path.read_text() == "alte Sicherung"
     assert [p.name for p in tmp_path.iterdir()] == ["sicherung.json"]
+
+
+def test_frozen_reports_survive_a_restore_byte_for_byte(
+    tmp_path, client, settings, django_user_model
+):
+    """The backup holds each frozen report's row and its stored files; restored into an
+    empty database and an empty MEDIA_ROOT, the report serves the very bytes it was frozen
+    with, under its checksum."""
+    from reports.freezing import freeze_report
+    from reports.models import Report
+
+    settings.MEDIA_ROOT = tmp_path / "media-vorher"
+    call_command("load_seed", verbosity=0)
+    user = django_user_model.objects.create_user("red")
+    report = freeze_report(
+        as_of=datetime.date(2026, 3, 31),
+        since=datetime.date(2025, 12, 31),
+        title="Bericht zur Sicherung",
+        user=user,
+    )
+    frozen = {
+        field: (getattr(report, field).name, getattr(report, f"{field}_sha256"))
+        for field in ("pdf", "csv", "json")
+    }
+    pdf = (settings.MEDIA_ROOT / frozen["pdf"][0]).read_bytes()
+    path = tmp_path / "sicherung.json"
+    call_command("backup", str(path))
+    assert "reports.report" in {entry.get("model") for entry in json.loads(path.read_text())}
+
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "media-nachher"
+    call_command("restore", str(path))
+
+    restored = Report.objects.get()
+    assert restored.number == report.number
+    for field, (name, checksum) in frozen.items():
+        assert getattr(restored, field).name == name
+        assert getattr(restored, f"{field}_sha256") == checksum
+        content = (settings.MEDIA_ROOT / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == checksum
+    served = b"".join(client.get(f"/berichte/{report.number}.pdf").streaming_content)
+    assert served == pdf

@@ -1,9 +1,13 @@
+import base64
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from io import StringIO
 
+from django.apps import apps
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -16,8 +20,34 @@ from django.core.management.base import BaseCommand
 # and to content by id.
 GROUPS = ["auth.group"]
 ACCOUNTS = ["auth.user"]
-CONTENT = ["strategy", "measures", "otp_totp"]
+CONTENT = ["strategy", "measures", "reports", "otp_totp"]
 ADMIN_LOG = ["admin.logentry"]
+# After the objects, the stored files they name (the frozen reports' PDF, CSV and JSON):
+# {"file": name, "sha256": …, "content": base64}. The restore writes them back before it
+# loads the objects, so a restored report points at the very bytes it was frozen with.
+FILE_KEY = "file"
+
+
+def stored_files(objects):
+    """The files under MEDIA_ROOT that the objects' file fields name, as backup entries.
+    A withdrawn report's files are gone; there is nothing to keep of them."""
+    entries = {}
+    for obj in objects:
+        model = apps.get_model(obj["model"])
+        for field in model._meta.concrete_fields:
+            name = (
+                obj["fields"].get(field.name) if field.get_internal_type() == "FileField" else None
+            )
+            if not name or name in entries or not default_storage.exists(name):
+                continue
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+            entries[name] = {
+                FILE_KEY: name,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+    return list(entries.values())
 
 
 def _dump(labels, **options):
@@ -56,8 +86,9 @@ def write_private(path, text):
 
 class Command(BaseCommand):
     help = (
-        "Sichert alle Inhalte, Konten, den Änderungsverlauf und das Admin-Protokoll in eine "
-        "JSON-Datei (nur für den Eigentümer lesbar, Modus 0600)."
+        "Sichert alle Inhalte, Konten, den Änderungsverlauf, das Admin-Protokoll und die "
+        "Dateien der eingefrorenen Berichte in eine JSON-Datei (nur für den Eigentümer "
+        "lesbar, Modus 0600)."
     )
 
     def add_arguments(self, parser):
@@ -72,5 +103,6 @@ class Command(BaseCommand):
             + _dump(CONTENT, exclude=["strategy.contentversion", "measures.pendingimport"])
             + _dump(ADMIN_LOG, natural_foreign=True)
         )
+        objects += stored_files(objects)
         write_private(file, json.dumps(objects, ensure_ascii=False, indent=1))
         self.stdout.write(f"Sicherung geschrieben (nur für den Eigentümer lesbar): {file}")
