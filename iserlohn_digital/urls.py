@@ -19,8 +19,7 @@ SITEMAPS = {
     "handlungsfelder": measure_sitemaps.FieldSitemap,
     "schlagworte": measure_sitemaps.TagSitemap,
     "massnahmen": measure_sitemaps.MeasureSitemap,
-    "berichte": report_sitemaps.ReportListSitemap,
-    "berichtsnummern": report_sitemaps.ReportSitemap,
+    "berichte": report_sitemaps.ReportSitemap,
 }
 
 urlpatterns = [

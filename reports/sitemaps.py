@@ -1,28 +1,22 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.urls import reverse
 
 from .models import Report
 
 
-class ReportListSitemap(Sitemap):
-    """The archive, changing with each frozen or withdrawn report."""
+class ReportSitemap(Sitemap):
+    """The archive and each frozen report's page (which never changes), from one query."""
 
     def items(self):
-        return ["reports:report-list"]
+        reports = list(Report.objects.current().order_by("year", "sequence"))
+        latest = max((report.frozen_at for report in reports), default=None)
+        return [
+            (reverse("reports:report-list"), latest),
+            *((report.get_absolute_url(), report.frozen_at) for report in reports),
+        ]
 
     def location(self, item):
-        return reverse(item)
+        return item[0]
 
     def lastmod(self, item):
-        return Report.objects.aggregate(latest=Max("frozen_at"))["latest"]
-
-
-class ReportSitemap(Sitemap):
-    """Each frozen report's page; it never changes."""
-
-    def items(self):
-        return Report.objects.current().order_by("year", "sequence")
-
-    def lastmod(self, item):
-        return item.frozen_at
+        return item[1]

@@ -9,8 +9,9 @@ from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -198,6 +199,18 @@ class TestFrozenReport:
         assert "31.03.2026" in page and "31.12.2025" in page
         assert report.pdf_sha256 in page and older.pdf_sha256 in page
         assert "KB" in page  # the PDF's size
+
+    def test_the_sitemap_lists_the_archive_and_the_report(self, client, frozen):
+        sitemap = client.get("/sitemap.xml").content.decode()
+        assert "/berichte/</loc>" in sitemap and "/berichte/2026-1/</loc>" in sitemap
+
+    def test_the_archive_pages_run_a_few_queries(self, client, frozen):
+        counts = {}
+        for url in ("/berichte/", "/berichte/2026-1/", "/berichte/2026-1.pdf"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[url] = len(queries)
+        assert counts == {"/berichte/": 3, "/berichte/2026-1/": 3, "/berichte/2026-1.pdf": 2}
 
     def test_an_unknown_number_is_not_found(self, client, frozen):
         for url in ("/berichte/2026-9/", "/berichte/2026-9.pdf", "/berichte/2026-9.json"):
