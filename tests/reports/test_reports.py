@@ -131,13 +131,19 @@ class TestFrozenReport:
     def test_the_pdf_carries_csv_and_json_with_the_rows_of_the_report(self, client, frozen):
         pdf = b"".join(client.get("/berichte/2026-1.pdf").streaming_content)
         attachments = PdfReader(io.BytesIO(pdf)).attachments
-        csv_rows = list(
-            csv.DictReader(io.StringIO(attachments["sachstandsbericht-2026-1.csv"][0].decode()))
-        )
+        text = attachments["sachstandsbericht-2026-1.csv"][0].decode("utf-8-sig")
+        csv_rows = list(csv.DictReader(io.StringIO(text)))
         data = json.loads(attachments["sachstandsbericht-2026-1.json"][0])
         codes = sorted(measure.code for measure in frozen["world"]["measures"])
-        assert [row["\ufeffcode" if "\ufeffcode" in row else "code"] for row in csv_rows] == codes
+        assert [row["code"] for row in csv_rows] == codes
         assert [row["code"] for row in data["massnahmen"]] == codes
+        # The same rows: each CSV cell is the JSON value as text.
+        for row, record in zip(csv_rows, data["massnahmen"], strict=True):
+            assert row["status"] == record["status"]
+            assert row["fortschritt"] == (
+                "" if record["fortschritt"] is None else str(record["fortschritt"])
+            )
+            assert row["veraltet"] == ("ja" if record["veraltet"] else "nein")
         assert data["bericht"]["nummer"] == "2026-1"
         first = next(row for row in data["massnahmen"] if row["fortschritt"] == 40)
         assert first["meldung_vom"] == "2026-02-01"
