@@ -7,13 +7,13 @@ from .models import Report
 
 @require_safe
 def report_list(request):
-    reports = Report.objects.select_related("withdrawn_by")
+    reports = Report.objects.all()
     return render(request, "reports/report_list.html", {"reports": reports})
 
 
 @require_safe
 def report_detail(request, number):
-    report = get_object_or_404(Report.objects.select_related("withdrawn_by"), number=number)
+    report = get_object_or_404(Report, number=number)
     # A withdrawn report is gone for good, and says so: 410 with its tombstone.
     status = 410 if report.is_withdrawn else 200
     return render(request, "reports/report_detail.html", {"report": report}, status=status)
