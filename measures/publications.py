@@ -20,13 +20,12 @@ from iserlohn_digital.pagecache import content_cache_key
 from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
-from . import charts
+from . import asof, charts
 from .models import (
     FieldOfAction,
     Measure,
     Postponement,
     Status,
-    StatusUpdate,
     current_updates,
 )
 from .models.measures import chronological_postponements
@@ -324,57 +323,28 @@ def strategy_context():
     }
 
 
-@dataclass
-class ReportLine:
-    measure: Measure
-    update: StatusUpdate | None  # the latest update on or before the report's day
-
-    @property
-    def status_label(self):
-        return self.update.get_status_display() if self.update else "keine Meldung"
-
-    @property
-    def status(self):
-        """The status on the report's day; without any update a measure counts as planned."""
-        return self.update.status if self.update else Status.PLANNED
-
-    @property
-    def last_seen(self) -> datetime.date:
-        return (
-            self.update.date if self.update else timezone.localtime(self.measure.created_at).date()
-        )
-
-
 def report_context(as_of: datetime.date, since: datetime.date):
-    """The council's Sachstandsbericht: status of every published measure on the day
-    `as_of` (the Stichtag), the updates and the postponements recorded after `since` up to
-    that day, and what is overdue or stale on that day (by the rules of
-    measures/models/status.py)."""
-    measures = list(_published_measures())
-    updates = (
-        StatusUpdate.objects.current()
-        .filter(measure__in=measures, date__lte=as_of)
-        .select_related("measure", "corrects")
-        .order_by("measure__code", "-date", "-recorded_at")
-    )
-    latest, changes = {}, []
-    for update in updates:
-        latest.setdefault(update.measure_id, update)
-        if update.date > since:
-            changes.append(update)
-    lines = [ReportLine(m, latest.get(m.pk)) for m in measures]
-    postponements = (
-        Postponement.objects.filter(measure__in=measures)
+    """The council's Sachstandsbericht: every measure published on the day `as_of` (the
+    Stichtag) with its title, dates, status, progress and Kennzahlen of that day
+    (measures/asof.py), the updates and the postponements recorded after `since` up to
+    that day, and what was overdue or stale on that day (by the rules of
+    measures/models/status.py, with the end date planned then)."""
+    lines = asof.measures_on(as_of)
+    measures = {line.measure.pk: line.measure for line in lines}
+    changes = [update for update in asof.updates_on(as_of, measures) if update.date > since]
+    postponements = list(
+        Postponement.objects.filter(measure__in=list(measures))
         .recorded_between(since, as_of)
-        .select_related("measure")
-        .order_by("recorded_at", "measure__code")
+        .order_by("recorded_at", "pk")
     )
+    for postponement in postponements:
+        postponement.measure = measures[postponement.measure_id]
     return {
         "as_of": as_of,
         "since": since,
         "lines": lines,
         "changes": sorted(changes, key=lambda u: (u.date, u.measure.code)),
-        "postponements": list(postponements),
+        "postponements": sorted(postponements, key=lambda p: (p.recorded_at, p.measure.code)),
         "overdue": [
             line for line in lines if is_overdue(line.status, line.measure.end_date, as_of)
         ],

@@ -9,6 +9,7 @@ from measures.models.status import is_overdue, is_stale
 from measures.publications import report_context
 from strategy.models import SubStrategy
 from tests.builders import make_field, make_goal, make_measure, make_update
+from tests.clock import frozen_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -108,12 +109,13 @@ def test_the_rules_for_overdue_and_stale(settings):
 def test_querysets_properties_and_report_apply_the_same_rule(settings):
     """Dashboard, pages and the Sachstandsbericht agree on what is overdue and stale."""
     settings.STALE_AFTER_DAYS = 30
-    late = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2026, 11, 1))
-    make_update(late, date=datetime.date(2026, 11, 20))
-    quiet = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2027, 1, 1))
-    make_update(quiet, date=datetime.date(2026, 9, 1))
-    fine = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2027, 1, 1))
-    make_update(fine, date=datetime.date(2026, 11, 1))
+    with frozen_clock(DAY):  # the report shows what was recorded by its Stichtag
+        late = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2026, 11, 1))
+        make_update(late, date=datetime.date(2026, 11, 20))
+        quiet = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2027, 1, 1))
+        make_update(quiet, date=datetime.date(2026, 9, 1))
+        fine = make_measure(status="umsetzung", progress=10, end_date=datetime.date(2027, 1, 1))
+        make_update(fine, date=datetime.date(2026, 11, 1))
     published = Measure.objects.published()
     report = report_context(DAY, datetime.date(2026, 9, 30))
     assert list(published.overdue(DAY)) == [late]

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from measures import publications
 from measures.models import Measure
 from tests.builders import make_measure, make_update, make_world
+from tests.clock import frozen_clock
 from tests.conftest import shared_by_class
 
 pytestmark = pytest.mark.django_db
@@ -231,13 +232,21 @@ class TestWithOneWorld:
             assert path.read_bytes().startswith(b"%PDF-")
 
 
+STICHTAG = datetime.date(2026, 9, 30)
+
+
 def test_sachstandsbericht_lists_exactly_the_changes_since_seit(client):
-    world = make_world(2)
-    first, second = world["measures"]
-    make_update(first, date=datetime.date(2026, 7, 1), progress=50, note="Ausschreibung beendet")
-    make_update(second, date=datetime.date(2026, 8, 15), progress=60, note="Testbetrieb gestartet")
+    with frozen_clock(STICHTAG):
+        world = make_world(2)
+        first, second = world["measures"]
+        make_update(
+            first, date=datetime.date(2026, 7, 1), progress=50, note="Ausschreibung beendet"
+        )
+        make_update(
+            second, date=datetime.date(2026, 8, 15), progress=60, note="Testbetrieb gestartet"
+        )
+        make_update(first, date=datetime.date(2026, 6, 30), progress=45, note="Am Stichtag seit")
     make_update(second, date=datetime.date(2026, 10, 20), progress=70, note="Nach dem Stichtag")
-    make_update(first, date=datetime.date(2026, 6, 30), progress=45, note="Am Stichtag seit")
     reader, response = pdf(
         client, "/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2026-06-30"
     )
@@ -256,19 +265,20 @@ def test_sachstandsbericht_reports_a_correction_instead_of_the_update_it_correct
     from measures.models import StatusUpdate
     from measures.updates import record_stand
 
-    world = make_world(1)
-    (measure,) = world["measures"]
-    wrong = make_update(measure, date=datetime.date(2026, 8, 1), progress=90, note="Vertippt")
-    record_stand(
-        StatusUpdate(
-            measure=measure,
-            date=wrong.date,
-            status=wrong.status,
-            progress=55,
-            note="Richtig gezählt",
-            corrects=wrong,
+    with frozen_clock(STICHTAG):
+        world = make_world(1)
+        (measure,) = world["measures"]
+        wrong = make_update(measure, date=datetime.date(2026, 8, 1), progress=90, note="Vertippt")
+        record_stand(
+            StatusUpdate(
+                measure=measure,
+                date=wrong.date,
+                status=wrong.status,
+                progress=55,
+                note="Richtig gezählt",
+                corrects=wrong,
+            )
         )
-    )
     reader, _ = pdf(client, "/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2026-06-30")
     text = text_of(reader)
     assert "Richtig gezählt (berichtigt die Meldung vom 01.08.2026)" in text
@@ -313,14 +323,15 @@ def test_sachstandsbericht_lists_exactly_the_postponements_since_seit(client):
     from measures.models import Postponement
     from measures.schedule import change_schedule
 
-    world = make_world(2)
-    first, second = world["measures"]
-    draft = make_measure(
-        field_of_action=world["field"],
-        code="SC-1.9",
-        is_published=False,
-        end_date=datetime.date(2026, 3, 31),
-    )
+    with frozen_clock(datetime.date(2026, 6, 1)):
+        world = make_world(2)
+        first, second = world["measures"]
+        draft = make_measure(
+            field_of_action=world["field"],
+            code="SC-1.9",
+            is_published=False,
+            end_date=datetime.date(2026, 3, 31),
+        )
 
     def postpone(measure, end, reason, recorded):
         [record] = change_schedule(
