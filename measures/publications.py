@@ -350,6 +350,8 @@ def report_context(as_of: datetime.date, since: datetime.date):
         ],
         "outdated": [line for line in lines if is_stale(line.status, line.last_seen, as_of)],
         "stale_days": settings.STALE_AFTER_DAYS,
+        "indicator_lines": [line for line in lines if line.indicators],
+        "produced_on": timezone.localdate(),
     }
 
 

@@ -117,7 +117,9 @@ class TestWithOneWorld:
         assert any("Source-Sans-3" in name for name in fonts), fonts
         text = text_of(reader)
         assert re.search(r"Seite 2 von \d+", text)
-        assert f"Stand {timezone.localdate():%d.%m.%Y}" in text
+        # The running header's date: the Sachstandsbericht's is its Stichtag (here today).
+        label = "Stichtag" if "sachstandsbericht" in path else "Stand"
+        assert f"{label} {timezone.localdate():%d.%m.%Y}" in text
         assert re.search(r"\d{4}-\d{2}-\d{2}\.pdf", response["Content-Disposition"])
 
     def test_figures_have_text_alternatives(self, client, world):
@@ -356,3 +358,23 @@ def test_sachstandsbericht_lists_exactly_the_postponements_since_seit(client):
     assert "Vor dem Zeitraum" not in text
     assert "Nach dem Stichtag" not in text
     assert "Entwurf verschoben" not in text
+
+
+def test_sachstandsbericht_shows_the_strategy_of_its_stichtag_under_that_one_date(client):
+    with frozen_clock(datetime.date(2025, 5, 15)):
+        measure = make_measure(title="Titel am Stichtag", end_date=datetime.date(2027, 6, 30))
+        make_update(measure, date=datetime.date(2025, 5, 15), status="umsetzung", progress=20)
+    with frozen_clock(datetime.date(2025, 8, 1)):
+        make_measure(field_of_action=measure.field_of_action, title="Neu im August")
+    measure.title = "Heutiger Titel"
+    measure.save()
+    reader, _ = pdf(client, "/downloads/sachstandsbericht.pdf?stichtag=2025-06-30&seit=2025-03-31")
+    text = text_of(reader)
+    cover = " ".join(reader.pages[0].extract_text().split())
+    today = f"{timezone.localdate():%d.%m.%Y}"
+    assert cover.count("30.06.2025") == 1 and "Stichtag: 30.06.2025" in cover
+    assert f"erstellt am {today}" in cover and "Stand" not in cover
+    assert "Stichtag 30.06.2025" in reader.pages[1].extract_text()
+    assert f"Stand {today}" not in text
+    assert re.search(r"Titel am Stichtag in Umsetzung 20 %", text)
+    assert "Heutiger Titel" not in text and "Neu im August" not in text
