@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from measures.models import Measure, StatusUpdate
+from measures.publications import report_context
 from measures.updates import finished_on
 from strategy.models import Principle, SubStrategy
 
@@ -91,3 +93,23 @@ def test_loading_the_seed_keeps_what_editors_changed():
     load_seed()
     measure.refresh_from_db()
     assert measure.title == "Von der Redaktion geändert"
+
+
+@pytest.mark.usefixtures("seed_for_the_class")
+class TestTheSeedsHistory:
+    """The seed's measures exist in the change history from their creation day on."""
+
+    def test_each_seed_measure_is_recorded_from_the_day_it_was_created(self):
+        for measure in Measure.objects.all():
+            first = measure.history.earliest("history_date")
+            assert (first.history_type, first.history_date) == ("+", measure.created_at)
+
+    def test_a_report_for_a_past_stichtag_holds_the_measures_created_by_then(self):
+        stichtag = datetime.date(2024, 6, 30)
+        report = report_context(stichtag, datetime.date(2024, 3, 31))
+        created_by_then = Measure.objects.published().filter(created_at__date__lte=stichtag)
+        assert 0 < len(report["lines"]) < Measure.objects.published().count()
+        assert [line.measure.code for line in report["lines"]] == [
+            measure.code for measure in created_by_then.order_by("code")
+        ]
+        assert all(line.update.date <= stichtag for line in report["lines"] if line.update)

@@ -2,6 +2,10 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from measures.models import FieldOfAction, Indicator, Measure, Milestone, StatusUpdate
 
 # Loaded in this order: later files refer to earlier ones by natural key.
 SEED_FIXTURES = ["strategy", "units", "measures", "pages"]
@@ -36,4 +40,53 @@ class Command(BaseCommand):
                             deferred.append(item)
             for item in deferred:
                 item.save_deferred_fields()
+            date_creation_in_history()
         self.stdout.write(f"Seed-Daten: {created} angelegt, {kept} schon vorhanden.")
+
+
+def date_creation_in_history():
+    """Give each measure, Handlungsfeld, Kennzahl, milestone and status update whose change
+    history lacks its creation (a fixture records none, only its many-to-many fields as a
+    change at the moment of loading) a creation record, dated when the seed says it came
+    about: a measure at its `created_at`, a Handlungsfeld with its first measure, a
+    Kennzahl or milestone with its measure, a status update when it was recorded. It holds
+    the values of the earliest record there is (or today's, without any). A
+    Sachstandsbericht for a past Stichtag (measures/asof.py) then shows the measures of
+    that day."""
+    created = dict(Measure.objects.values_list("pk", "created_at"))
+    first_measure = dict(
+        Measure.objects.values("field_of_action")
+        .annotate(first=Min("created_at"))
+        .values_list("field_of_action", "first")
+    )
+    dating = {
+        Measure: lambda measure: measure.created_at,
+        FieldOfAction: lambda field: first_measure.get(field.pk) or timezone.now(),
+        Indicator: lambda indicator: created[indicator.measure_id],
+        Milestone: lambda milestone: created[milestone.measure_id],
+        StatusUpdate: lambda update: update.recorded_at,
+    }
+    for model, dated in dating.items():
+        _record_creation(model, dated)
+
+
+def _record_creation(model, dated):
+    uncreated = list(
+        model.objects.exclude(pk__in=model.history.filter(history_type="+").values("id"))
+    )
+    earliest = {}
+    records = model.history.filter(id__in=[instance.pk for instance in uncreated])
+    for record in records.order_by("-history_date", "-history_id"):
+        earliest[record.id] = record
+    copies, unrecorded = [], []
+    for instance in uncreated:
+        record = earliest.get(instance.pk)
+        if record is None:
+            instance._history_date = dated(instance)
+            unrecorded.append(instance)
+            continue
+        record.history_id, record.history_type = None, "+"
+        record.history_date = dated(instance)
+        copies.append(record)
+    model.history.model.objects.bulk_create(copies)
+    model.history.bulk_history_create(unrecorded)
