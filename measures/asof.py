@@ -49,11 +49,18 @@ def end_of(day: datetime.date) -> datetime.datetime:
 def _versions_on(history: QuerySet, day: datetime.date) -> dict:
     """The latest historical record of each object saved by the end of `day`, by id,
     leaving out objects whose latest record then is their deletion."""
+    # First only the keys of every version, then the full rows of the latest ones: a
+    # measure edited a hundred times is read once.
     latest = {}
-    records = history.filter(history_date__lt=end_of(day)).order_by("history_date", "history_id")
-    for record in records:
-        latest[record.id] = record
-    return {pk: record for pk, record in latest.items() if record.history_type != "-"}
+    versions = (
+        history.filter(history_date__lt=end_of(day))
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_id", "history_type")
+    )
+    for pk, history_id, history_type in versions:
+        latest[pk] = (history_id, history_type)
+    wanted = [history_id for history_id, history_type in latest.values() if history_type != "-"]
+    return {record.id: record for record in history.filter(history_id__in=wanted)}
 
 
 def updates_on(day: datetime.date, measures: dict[int, Measure]) -> list[StatusUpdate]:

@@ -143,7 +143,7 @@ def test_the_report_takes_a_fixed_number_of_queries(count, django_assert_max_num
             measure = make_measure(field_of_action=field, code=f"SC-1.{i}")
             Indicator.objects.create(measure=measure, name="Nutzung", baseline=0, target=10)
             record_status_update(measure=measure, status="umsetzung", progress=i, note="Stand")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         report = report_context(STICHTAG, datetime.date(2025, 3, 1))
         assert len(report["lines"]) == len(report["changes"]) == count
         assert all(line.indicators for line in report["lines"])
