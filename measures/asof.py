@@ -73,11 +73,28 @@ def updates_on(day: datetime.date, measures: dict[int, Measure]) -> list[StatusU
         StatusUpdate.objects.filter(measure__in=list(measures), date__lte=day, recorded_at__lt=end)
         .exclude(corrections__recorded_at__lt=end)
         .select_related("corrects")
-        .order_by("-date", "-recorded_at")
     )
+    updates += _updates_of_deleted_measures(day, measures)
     for update in updates:
         update.measure = measures[update.measure_id]
-    return updates
+    return sorted(updates, key=lambda update: (update.date, update.recorded_at), reverse=True)
+
+
+def _updates_of_deleted_measures(day: datetime.date, measures) -> list[StatusUpdate]:
+    """The updates in the record at the end of `day` of those of `measures` deleted
+    since: they went with their measure and are kept in their change history."""
+    end = end_of(day)
+    history = StatusUpdate.history.filter(measure_id__in=list(measures)).exclude(
+        measure_id__in=Measure.objects.values("pk")
+    )
+    versions = _versions_on(history, day)
+    kept = {pk: _instance(StatusUpdate, record) for pk, record in versions.items()}
+    on_record = [u for u in kept.values() if u.date <= day and u.recorded_at < end]
+    corrected = {update.corrects_id for update in on_record}
+    for update in on_record:
+        if update.corrects_id in kept:
+            update.corrects = kept[update.corrects_id]
+    return [update for update in on_record if update.pk not in corrected]
 
 
 def measures_on(day: datetime.date) -> list[MeasureOnDay]:

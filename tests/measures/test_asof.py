@@ -44,6 +44,7 @@ def story():
     with frozen_clock(MAY):
         withdrawn = make_measure(field_of_action=field, code="SC-1.2", title="Zurückgezogen")
         deleted = make_measure(field_of_action=field, code="SC-1.3", title="Gelöscht")
+        record_status_update(measure=deleted, status="umsetzung", progress=15, note="Gestartet")
         wrong = record_status_update(
             measure=withdrawn, status="umsetzung", progress=30, note="Vertippt"
         )
@@ -90,7 +91,13 @@ def test_a_past_day_shows_the_measures_then_with_their_values_then(story):
     assert kept.measure.field_of_action == story["field"]
     # The correction was recorded after the day: the update as it stood then.
     assert lines["SC-1.2"].update.progress == 30
-    assert lines["SC-1.3"].measure.title == "Gelöscht"
+    # Deleted since, with its status updates: they are kept in the change history.
+    deleted = lines["SC-1.3"]
+    assert (deleted.measure.title, deleted.update.note, deleted.update.progress) == (
+        "Gelöscht",
+        "Gestartet",
+        15,
+    )
 
 
 def test_today_leaves_out_what_was_withdrawn_and_shows_what_came_later(story):
@@ -114,7 +121,10 @@ def test_the_report_for_a_past_stichtag_judges_by_the_values_of_that_day(story, 
     # Overdue by the end planned then (01.06.2025), not by today's 30.06.2026.
     assert [line.measure.code for line in report["overdue"]] == ["SC-1.1"]
     assert [line.measure.code for line in report["outdated"]] == ["SC-1.1"]
-    assert [(u.measure.code, u.note) for u in report["changes"]] == [("SC-1.2", "Vertippt")]
+    assert [(u.measure.code, u.note) for u in report["changes"]] == [
+        ("SC-1.2", "Vertippt"),
+        ("SC-1.3", "Gestartet"),
+    ]
     assert report["postponements"] == []
 
     later = report_context(LATER_STICHTAG, STICHTAG)
@@ -143,7 +153,7 @@ def test_the_report_takes_a_fixed_number_of_queries(count, django_assert_max_num
             measure = make_measure(field_of_action=field, code=f"SC-1.{i}")
             Indicator.objects.create(measure=measure, name="Nutzung", baseline=0, target=10)
             record_status_update(measure=measure, status="umsetzung", progress=i, note="Stand")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         report = report_context(STICHTAG, datetime.date(2025, 3, 1))
         assert len(report["lines"]) == len(report["changes"]) == count
         assert all(line.indicators for line in report["lines"])
