@@ -21,6 +21,7 @@ from iserlohn_digital.roles import apply_roles
 from reports import freezing
 from reports.models import Report
 from tests.builders import make_update, make_world
+from tests.clock import frozen_clock
 from tests.conftest import login_with_second_factor, shared_by_class, signed_in_staff
 
 AS_OF = datetime.date(2026, 3, 31)
@@ -51,8 +52,11 @@ def media_root(tmp_path_factory):
 
 
 def _freeze_in_the_admin():
-    world = make_world(3)
-    make_update(world["measures"][0], date=datetime.date(2026, 2, 1), progress=40)
+    # The report shows the measures as they were on its Stichtag: they exist before it.
+    with frozen_clock(datetime.date(2026, 1, 15)):
+        world = make_world(3)
+    with frozen_clock(datetime.date(2026, 2, 1)):
+        make_update(world["measures"][0], date=datetime.date(2026, 2, 1), progress=40)
     apply_roles()
     from django.contrib.auth import get_user_model
 
