@@ -21,6 +21,7 @@ from measures.models import Measure
 from measures.models.status import is_overdue, is_stale
 from measures.publications import REPORT, report_context
 
+from .comparison import compare, indicator_rows, previous_report, state_of
 from .models import Report
 
 ALREADY_FROZEN = "Zu diesem Stichtag gibt es schon einen eingefrorenen Bericht ({number})."
@@ -38,6 +39,7 @@ COLUMNS = [
     "ueberfaellig",
     "veraltet",
 ]
+# The JSON has one more key per measure, its Kennzahlen of the Stichtag (a list).
 
 
 def report_rows(context) -> list[dict]:
@@ -59,6 +61,7 @@ def report_rows(context) -> list[dict]:
                 "geplantes_ende": measure.end_date.isoformat() if measure.end_date else None,
                 "ueberfaellig": is_overdue(line.status, measure.end_date, as_of),
                 "veraltet": is_stale(line.status, line.last_seen, as_of),
+                "kennzahlen": indicator_rows(line.indicators),
             }
         )
     return rows
@@ -82,7 +85,7 @@ def rows_csv(rows: list[dict]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def rows_json(report: Report, rows: list[dict]) -> bytes:
+def rows_json(report: Report, rows: list[dict], since_previous: dict | None) -> bytes:
     document = {
         "bericht": {
             "nummer": report.number,
@@ -92,6 +95,8 @@ def rows_json(report: Report, rows: list[dict]) -> bytes:
             "eingefroren_am": timezone.localtime(report.frozen_at).isoformat(),
         },
         "massnahmen": rows,
+        # What changed since the previous report (comparison.py), None for the first.
+        "seit_dem_letzten_bericht": since_previous,
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
@@ -170,7 +175,11 @@ def freeze_report(
             )
             context = report_context(as_of, since)
             rows = report_rows(context)
-            csv_bytes, json_bytes = rows_csv(rows), rows_json(report, rows)
+            previous = previous_report(report)
+            since_previous = previous and compare(
+                previous, state_of(previous), as_of, {row["code"]: row for row in rows}
+            )
+            csv_bytes, json_bytes = rows_csv(rows), rows_json(report, rows, since_previous)
             base = f"berichte/{report.number}/iserlohn-digital-sachstandsbericht-{report.number}"
             pdf_bytes = render_pdf(
                 REPORT.template,
@@ -178,6 +187,7 @@ def freeze_report(
                 | {
                     "publication": REPORT,
                     "report": report,
+                    "since_previous": since_previous,
                     "stand": timezone.localdate(report.frozen_at),
                     "site_url": settings.SITE_URL,
                     "example_content": Measure.objects.published().filter(is_example=True).exists(),
