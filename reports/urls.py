@@ -22,6 +22,7 @@ app_name = "reports"
 urlpatterns = [
     path("berichte/", views.report_list, name="report-list"),
     path("berichte/berichte.atom", feeds.ReportsFeed(), name="feed"),
+    path("berichte/vergleich/", views.report_comparison, name="report-comparison"),
     path("berichte/<report_number:number>/", views.report_detail, name="report-detail"),
     path("berichte/<report_number:number>.pdf", views.report_pdf, name="report-pdf"),
     path("berichte/<report_number:number>.csv", views.report_csv, name="report-csv"),

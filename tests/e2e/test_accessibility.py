@@ -56,6 +56,7 @@ PAGES = {
     "downloads": lambda: "/downloads/",
     "berichte": lambda: frozen_report() and "/berichte/",
     "bericht": lambda: frozen_report().get_absolute_url(),
+    "berichtsvergleich": lambda: frozen_report() and "/berichte/vergleich/",
     "daten": lambda: "/daten/",
     "barrierefreiheit": lambda: "/barrierefreiheit/",
     "barriere-melden": lambda: "/barriere-melden/",

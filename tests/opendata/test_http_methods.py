@@ -73,6 +73,8 @@ def site_urls(seed_for_the_class):
         "/berichte/2026-99.pdf",
         "/berichte/2026-99.csv",
         "/berichte/2026-99.json",
+        "/berichte/vergleich/",
+        "/berichte/vergleich/?von=2026-99&bis=2026-98",
         "/robots.txt",
         "/daten/",
         "/daten/massnahmen.csv",

@@ -141,3 +141,33 @@ class TestSinceThePreviousReport:
         assert "Seit dem letzten Bericht (Nr. 2026-1, Stichtag 31.03.2026)" in text
         for expected in ("Offene Ratsdaten", REASON, "Abgeschlossene Maßnahmen", "Q2 2028"):
             assert expected in text, expected
+
+    def test_the_report_pages_show_the_comparison(self, client, reports):
+        page = client.get(reports["second"].get_absolute_url()).content.decode()
+        assert "Seit dem letzten Bericht (Nr. 2026-1, Stichtag 31.03.2026)" in page
+        for expected in ("Offene Ratsdaten", REASON, reports["finished"].title, "30", "55"):
+            assert expected in page, expected
+        first = client.get(reports["first"].get_absolute_url()).content.decode()
+        assert "ein früherer Bericht zum Vergleich liegt nicht vor" in first
+
+    def test_any_two_reports_compare_on_the_web_in_either_order(self, client, reports):
+        first, second = reports["first"].number, reports["second"].number
+        for von, bis in [(first, second), (second, first)]:
+            response = client.get("/berichte/vergleich/", {"von": von, "bis": bis})
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert f"Vergleich der Berichte Nr. {first} und Nr. {second}" in page
+            assert "Offene Ratsdaten" in page and REASON in page
+
+    def test_the_comparison_form_answers_bad_input_in_german(self, client, reports):
+        number = reports["first"].number
+        assert client.get("/berichte/vergleich/").status_code == 200
+        cases = [
+            ({"von": number, "bis": number}, "Bitte zwei verschiedene Berichte wählen."),
+            ({"von": number, "bis": "2026-99"}, "Einen Bericht Nr. 2026-99 gibt es nicht"),
+            ({"von": "x" * 500}, "Dieses Feld ist zwingend erforderlich."),
+        ]
+        for query, message in cases:
+            response = client.get("/berichte/vergleich/", query)
+            assert response.status_code == 400, query
+            assert message in response.content.decode(), query
