@@ -308,6 +308,13 @@ EMAIL_BACKEND = (
 # A measure without a status update for longer than this shows "Stand veraltet".
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
 
+# The OParl 1.1 endpoint (System) of the city's Ratsinformationssystem. With it, the admin
+# resolves a pasted OParl address of a Vorlage on that host (measures/oparl.py); without
+# it, council documents are filled in by hand. Never fetched on a public page.
+OPARL_ENDPOINT = os.environ.get("OPARL_ENDPOINT", "")
+# Seconds before the Ratsinformationssystem is given up.
+OPARL_TIMEOUT = float(os.environ.get("OPARL_TIMEOUT", "5"))
+
 # One JSON object per line on stdout, each with the request id (also on the 500 page).
 LOGGING = {
     "version": 1,
