@@ -19,6 +19,7 @@ CONTENT_MODELS = {
         "indicator",
         "onlineservice",
         "postponement",
+        "councildocument",
     ],
 }
 
@@ -52,22 +53,30 @@ ROLES = {
             # Freezes council reports; nobody but a superuser changes or withdraws one.
             "reports.add_report",
             "reports.view_report",
+            # Links to council documents are not part of the frozen files.
+            "reports.add_reportcouncildocument",
+            "reports.change_reportcouncildocument",
+            "reports.delete_reportcouncildocument",
+            "reports.view_reportcouncildocument",
         ),
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new
     # status updates; published ones are a record only the Redaktion corrects),
-    # milestones and Kennzahlen. No deleting, no publishing.
+    # milestones, Kennzahlen and Ratsdokumente. No deleting, no publishing.
     "fachbereich": Role(
         "Fachbereich",
         (
             *_on_content("view"),
             "reports.view_report",
+            "reports.view_reportcouncildocument",
             "measures.change_measure",
             "measures.add_statusupdate",
             "measures.add_milestone",
             "measures.change_milestone",
             "measures.add_indicator",
             "measures.change_indicator",
+            "measures.add_councildocument",
+            "measures.change_councildocument",
             "measures.add_taggedmeasure",
             "measures.delete_taggedmeasure",
         ),

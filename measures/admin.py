@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -21,8 +21,10 @@ from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
 from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField
 from strategy.models import Goal
 
+from . import oparl
 from .locking import current_version, find_conflict, lock_measure
 from .models import (
+    CouncilDocument,
     FieldOfAction,
     Indicator,
     Measure,
@@ -216,6 +218,76 @@ class OnlineServiceInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+def council_document_fields() -> list[str]:
+    """The fields of a council document in the admin; the OParl address only where the
+    Ratsinformationssystem's endpoint is configured (else everything is typed by hand)."""
+    by_hand = ["reference", "title", "date", "url"]
+    return ["oparl_id", *by_hand] if oparl.is_configured() else by_hand
+
+
+class CouncilDocumentForm(forms.ModelForm):
+    """A council document (of a measure or a report).
+
+    With the OParl endpoint configured, a new or changed OParl address is resolved on
+    save and its number, title, date and web address replace what was typed: the
+    council's system is the source. Hand edits made later, with the address unchanged,
+    stay. Every failure of the lookup is an error on the address field.
+    """
+
+    RESOLVED = ["reference", "title", "date", "url"]
+    REQUIRED = ["reference", "title", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "oparl_id" in self.fields:
+            # Filled in from the OParl address; clean() asks for them if it is empty.
+            for name in self.REQUIRED:
+                self.fields[name].required = False
+            self.fields["oparl_id"].help_text = (
+                "Optional: die OParl-Adresse der Vorlage im Ratsinformationssystem der Stadt. "
+                "Beim Speichern werden Nummer, Titel, Datum und Adresse von dort übernommen "
+                "und ersetzen Eingaben in diesen Feldern."
+            )
+
+    def clean(self):
+        data = super().clean()
+        address = data.get("oparl_id")
+        if "oparl_id" in self.fields and address and "oparl_id" in self.changed_data:
+            try:
+                paper = oparl.resolve_paper(address)
+            except ValidationError as error:
+                self.add_error("oparl_id", error)
+                return data
+            data["reference"] = paper.reference[: self._max_length("reference")]
+            data["title"] = paper.name[: self._max_length("title")]
+            data["date"] = paper.date
+            data["url"] = paper.web_url
+            # The form shows again (an error elsewhere, "Sichern und weiter bearbeiten")
+            # with what was filled in.
+            self.data = self.data.copy()
+            for name in self.RESOLVED:
+                value = data[name]
+                self.data[self.add_prefix(name)] = "" if value is None else str(value)
+        for name in self.REQUIRED:
+            if name in self.fields and not data.get(name) and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
+        return data
+
+    def _max_length(self, name):
+        return self._meta.model._meta.get_field(name).max_length
+
+
+class CouncilDocumentInline(admin.TabularInline):
+    formfield_overrides = ADMIN_TEXT_FIELDS
+    model = CouncilDocument
+    form = CouncilDocumentForm
+    extra = 0
+    verbose_name_plural = "Ratsdokumente"
+
+    def get_fields(self, request, obj=None):
+        return council_document_fields()
+
+
 class StaleFilter(admin.SimpleListFilter):
     title = "Stand veraltet"
     parameter_name = "veraltet"
@@ -407,7 +479,13 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     search_fields = ["code", "title", "summary", "description", "tags__name"]
     autocomplete_fields = ["field_of_action", "lead_unit", "goals", "dependencies"]
     list_select_related = ["field_of_action", "lead_unit"]
-    inlines = [StatusUpdateInline, MilestoneInline, IndicatorInline, OnlineServiceInline]
+    inlines = [
+        StatusUpdateInline,
+        MilestoneInline,
+        IndicatorInline,
+        OnlineServiceInline,
+        CouncilDocumentInline,
+    ]
     actions = ["publish", "unpublish", "export_csv"]
     change_list_template = "admin/measures/measure/change_list.html"
     fieldsets = [
@@ -811,6 +889,20 @@ class MilestoneAdmin(OwnUnitMixin, HistoryAdmin):
     search_fields = ["title", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]
     list_select_related = ["measure"]
+
+
+@admin.register(CouncilDocument)
+class CouncilDocumentAdmin(OwnUnitMixin, HistoryAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
+    form = CouncilDocumentForm
+    list_display = ["reference", "title", "date", "measure"]
+    search_fields = ["reference", "title", "measure__code", "measure__title"]
+    autocomplete_fields = ["measure"]
+    list_select_related = ["measure"]
+    date_hierarchy = "date"
+
+    def get_fields(self, request, obj=None):
+        return ["measure", *council_document_fields()]
 
 
 @admin.register(Indicator)

@@ -3,6 +3,10 @@
 The Redaktion freezes (adds) reports; a frozen report is read-only for everyone. Only a
 superuser may withdraw one, with a reason (in its change form, or by deleting it, which
 withdraws it too): the row stays as a tombstone.
+
+Council documents are linked to a report in their own list ("Ratsdokumente zu Berichten"),
+also after freezing: they are not part of the stored files, and the report's own form
+stays read-only.
 """
 
 from django import forms
@@ -11,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from iserlohn_digital.text import ADMIN_TEXT_FIELDS
+from measures.admin import CouncilDocumentForm, council_document_fields
 
 from .freezing import ALREADY_FROZEN, freeze_report, withdraw_report
-from .models import Report
+from .models import Report, ReportCouncilDocument
 
 DELETED_IN_ADMIN = "Im Admin gelöscht."
 
@@ -136,3 +141,25 @@ class ReportAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for report in queryset.current():
             self.delete_model(request, report)
+
+
+@admin.register(ReportCouncilDocument)
+class ReportCouncilDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = ADMIN_TEXT_FIELDS
+    form = CouncilDocumentForm
+    list_display = ["reference", "title", "date", "report"]
+    list_filter = ["report"]
+    search_fields = ["reference", "title", "report__number"]
+    list_select_related = ["report"]
+
+    def get_fields(self, request, obj=None):
+        return ["report", *council_document_fields()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "report":
+            # A withdrawn report is a tombstone: nothing more is linked to it.
+            kwargs["queryset"] = Report.objects.current()
+            kwargs["help_text"] = (
+                "Der Link erscheint auf der Seite des Berichts, nicht im eingefrorenen PDF."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

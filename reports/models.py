@@ -2,12 +2,15 @@
 
 Its PDF and its data (CSV, JSON) are stored once, when the Redaktion freezes it
 (reports/freezing.py), and served as stored ever after; a withdrawn report keeps its row
-as a tombstone.
+as a tombstone. Links to council documents (ReportCouncilDocument) may be added after
+freezing: they are not part of the stored files.
 """
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+from measures.models import CouncilDocumentFields
 
 
 class ReportQuerySet(models.QuerySet):
@@ -113,4 +116,30 @@ class Report(models.Model):
                 ("csv", "CSV", "text/csv"),
                 ("json", "JSON", "application/json"),
             ]
+        ]
+
+
+class ReportCouncilDocument(CouncilDocumentFields):
+    """A council document on a report, e.g. the Vorlage that brought it to the committee.
+
+    Added after freezing as well: the link is shown on the report's page, never in its
+    stored files.
+    """
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        related_name="council_documents",
+        verbose_name="Sachstandsbericht",
+    )
+
+    class Meta(CouncilDocumentFields.Meta):
+        verbose_name = "Ratsdokument zu einem Bericht"
+        verbose_name_plural = "Ratsdokumente zu Berichten"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "reference"],
+                name="report_council_document_unique_reference",
+                violation_error_message="Diese Vorlage ist mit dem Bericht schon verknüpft.",
+            ),
         ]

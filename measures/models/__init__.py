@@ -3,10 +3,12 @@
 A Maßnahme belongs to one Handlungsfeld of a Teilstrategie, serves goals, is led by an
 organisational unit and moves through its status by dated status updates. Milestones and
 indicators (Kennzahlen) say when it counts as done; online services record the OZG
-Verwaltungsleistungen it brings online. Postponements record every move of a planned
+Verwaltungsleistungen it brings online; council documents (Ratsdokumente) link it to
+the council's Vorlagen. Postponements record every move of a planned
 date or a Kennzahl's target, with the reason.
 """
 
+from .council import CouncilDocument, CouncilDocumentFields
 from .fields_of_action import FieldOfAction
 from .imports import PendingImport
 from .measures import Measure, MeasureQuerySet
@@ -20,6 +22,8 @@ from .units import OrganisationalUnit
 __all__ = [
     "ACTIVE_STATUSES",
     "CLOSED_STATUSES",
+    "CouncilDocument",
+    "CouncilDocumentFields",
     "FieldOfAction",
     "Indicator",
     "Measure",

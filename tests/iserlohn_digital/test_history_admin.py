@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from measures.models import Measure, OrganisationalUnit, StatusUpdate, Tag
+from measures.models import CouncilDocument, Measure, OrganisationalUnit, StatusUpdate, Tag
 from tests.conftest import signed_in_staff
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,14 @@ def world(seed_for_the_class, django_user_model):
         updates__isnull=False, milestones__isnull=False, indicators__isnull=False
     ).first()
     own.lead_unit.members.add(fb_user)
+    # The seed links no council documents (the real ones are the city's to enter).
+    CouncilDocument.objects.create(
+        measure=own,
+        reference="V/2026/001",
+        title="Sachstand",
+        date=datetime.date(2026, 3, 1),
+        url="https://ratsinfo.example/vorlage/1",
+    )
     return {"fachbereich": fachbereich, "redaktion": redaktion, "own": own, "fb_user": fb_user}
 
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import Indicator, Measure, Postponement, StatusUpdate
+from measures.models import CouncilDocument, Indicator, Measure, Postponement, StatusUpdate
 from measures.schedule import change_schedule
 from tests.builders import make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
@@ -37,6 +37,14 @@ def assert_admin_pages_answer(client, model, expected_add=200):
             reason="Verschoben.",
         )
         expected_add = 403
+    if model is CouncilDocument:
+        # The seed links no council documents: the real ones are the city's to enter.
+        CouncilDocument.objects.create(
+            measure=Measure.objects.first(),
+            reference="V/2026/001",
+            title="Sachstand",
+            url="https://ratsinfo.example/vorlage/1",
+        )
     obj = model._default_manager.first()
     assert obj is not None, f"seed has no {model._meta.label}"
     assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200

@@ -64,7 +64,7 @@ def form_data(measure, **changes):
         "is_published": "on",
         "version": current_version(measure.pk),
     }
-    for prefix in ("updates", "milestones", "indicators", "online_services"):
+    for prefix in ("updates", "milestones", "indicators", "online_services", "council_documents"):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     data["updates-TOTAL_FORMS"] = str(measure.updates.count())
