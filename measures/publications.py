@@ -301,6 +301,7 @@ def strategy_context():
         "milestones",
         "indicators",
         "online_services",
+        "council_documents",
         chronological_postponements(),
         Prefetch("dependencies", Measure.objects.published()),
     )
@@ -367,6 +368,7 @@ def measure_sheet_measures():
             "milestones",
             "indicators",
             "online_services",
+            "council_documents",
             chronological_postponements(),
             Prefetch("dependencies", Measure.objects.published()),
         )

@@ -102,7 +102,7 @@ def make_world(measure_count: int, *, substrategy=None) -> dict:
 
 
 def add_measures(world: dict, count: int) -> list:
-    from measures.models import Indicator, Milestone
+    from measures.models import CouncilDocument, Indicator, Milestone
 
     field, unit, goal = world["field"], world["unit"], world["goal"]
     start = field.measures.count()
@@ -129,6 +129,13 @@ def add_measures(world: dict, count: int) -> list:
             target=100,
             current=40,
             as_of=datetime.date(2026, 6, 1),
+        )
+        CouncilDocument.objects.create(
+            measure=measure,
+            reference=f"V/2025/{i:03}",
+            title=f"Beschluss zu {measure.code}",
+            date=datetime.date(2025, 2, 1),
+            url=f"https://ratsinfo.example/vorlage/{i}",
         )
         if created:
             measure.dependencies.add(created[-1])

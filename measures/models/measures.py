@@ -147,6 +147,7 @@ class MeasureQuerySet(PublishedQuerySet):
             "milestones",
             "indicators",
             "online_services",
+            "council_documents",
             chronological_postponements(),
         )
 

@@ -1,12 +1,15 @@
 """Ratsdokumente: the admin inline with and without the OParl endpoint (against the local
-OParl server of tests/measures/test_oparl.py) and the Fachbereich's limits."""
+OParl server of tests/measures/test_oparl.py), the Fachbereich's limits and the
+Steckbrief."""
 
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from measures.models import CouncilDocument
+from tests.builders import make_measure, make_unit
 from tests.measures import test_editing, test_oparl
 from tests.measures.test_editing import change_url, form_data
 
@@ -104,3 +107,42 @@ def test_a_fachbereich_links_documents_to_its_own_measures_only(setting, setting
 
     theirs = CouncilDocument.objects.create(measure=other, **(BY_HAND | {"date": None}))
     assert client.get(change_url(theirs)).status_code == 403
+
+
+@pytest.fixture
+def linked():
+    measure = make_measure(lead_unit=make_unit())
+    CouncilDocument.objects.create(
+        measure=measure,
+        reference="V/2026/123",
+        title="Digitalisierungsstrategie: Sachstand 2026",
+        date=datetime.date(2026, 3, 12),
+        url="https://ratsinfo.example/vo0050.asp?__kvonr=123",
+    )
+    return measure
+
+
+def test_the_steckbrief_lists_the_council_documents(client, linked):
+    page = client.get(linked.get_absolute_url()).content.decode()
+    assert '<h2 id="ratsdokumente">Ratsdokumente</h2>' in page
+    assert (
+        '<a href="https://ratsinfo.example/vo0050.asp?__kvonr=123">'
+        "Digitalisierungsstrategie: Sachstand 2026</a> (V/2026/123, "
+        '<time datetime="2026-03-12">12.03.2026</time>)'
+    ) in page
+
+
+def test_the_steckbrief_pdf_lists_them_too(linked):
+    from measures.publications import measure_sheet_measures
+
+    # The PDF's template, without rendering a PDF.
+    measure = measure_sheet_measures().get(pk=linked.pk)
+    html = render_to_string("pdf/includes/steckbrief.html", {"measure": measure})
+    assert "<h4>Ratsdokumente</h4>" in html
+    assert "V/2026/123 vom 12.03.2026" in html
+
+
+def test_an_unpublished_measures_documents_are_not_public(client, linked):
+    linked.is_published = False
+    linked.save()
+    assert client.get(linked.get_absolute_url()).status_code == 404

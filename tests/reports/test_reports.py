@@ -96,6 +96,36 @@ class TestFrozenReport:
         for suffix in ("pdf", "csv", "json"):
             assert f'href="/berichte/2026-1.{suffix}"' in page
 
+    def test_the_redaktion_links_council_documents_after_freezing(self, client, frozen, settings):
+        settings.OPARL_ENDPOINT = ""  # filled in by hand (the OParl lookup: tests/measures)
+        report = frozen["report"]
+        add = reverse("admin:reports_reportcouncildocument_add")
+        document = {
+            "report": report.pk,
+            "reference": "V/2026/140",
+            "title": "Sachstandsbericht Digitalisierung, 1. Quartal 2026",
+            "date": "2026-04-20",
+            "url": "https://ratsinfo.example/vorlage/140",
+        }
+        redaktion = login_with_second_factor(Client(), report.frozen_by)
+        assert redaktion.post(add, document).status_code == 302
+        page = client.get("/berichte/2026-1/").content.decode()
+        assert '<h2 id="ratsdokumente">Ratsdokumente</h2>' in page
+        assert "nicht Teil der Dateien oben" in page
+        assert (
+            '<a href="https://ratsinfo.example/vorlage/140">Sachstandsbericht Digitalisierung, '
+            '1. Quartal 2026</a> (V/2026/140, <time datetime="2026-04-20">20.04.2026</time>)'
+        ) in page
+        # The frozen files stay as they were.
+        assert hashlib.sha256(stored(report, "pdf")).hexdigest() == report.pdf_sha256
+
+    def test_a_fachbereich_may_not_link_council_documents_to_reports(
+        self, frozen, django_user_model
+    ):
+        client, _ = signed_in_staff(django_user_model, "fb", "Fachbereich")
+        add = reverse("admin:reports_reportcouncildocument_add")
+        assert client.get(add).status_code == 403
+
     def test_the_pdf_is_served_as_stored_never_rendered_again(self, client, frozen):
         report, measure = frozen["report"], frozen["world"]["measures"][0]
         before = stored(report, "pdf")
@@ -220,7 +250,7 @@ class TestFrozenReport:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts[url] = len(queries)
-        assert counts == {"/berichte/": 3, "/berichte/2026-1/": 3, "/berichte/2026-1.pdf": 2}
+        assert counts == {"/berichte/": 3, "/berichte/2026-1/": 4, "/berichte/2026-1.pdf": 2}
 
     def test_an_unknown_number_is_not_found(self, client, frozen):
         for url in ("/berichte/2026-9/", "/berichte/2026-9.pdf", "/berichte/2026-9.json"):
