@@ -94,20 +94,7 @@ def catalogue() -> Graph:
             ),
         )
     )
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.contactPoint, contact))
-    graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
-    graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
-    graph.add(
-        (
-            dataset,
-            DCATDE.politicalGeocodingLevelURI,
-            URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality"),
-        )
-    )
-    graph.add(
-        (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
-    )
+    _add_the_citys_facts(graph, dataset, publisher, contact)
     graph.add((dataset, DCTERMS.modified, modified))
     graph.add((dataset, DCAT.theme, THEME))
     graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/CONT")))
@@ -179,20 +166,7 @@ def _report_dataset(graph, catalog, report, publisher, contact):
         )
     )
     graph.add((dataset, DCTERMS.identifier, Literal(report.number)))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.contactPoint, contact))
-    graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
-    graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
-    graph.add(
-        (
-            dataset,
-            DCATDE.politicalGeocodingLevelURI,
-            URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality"),
-        )
-    )
-    graph.add(
-        (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
-    )
+    _add_the_citys_facts(graph, dataset, publisher, contact)
     graph.add((dataset, DCTERMS.issued, issued))
     graph.add((dataset, DCTERMS.modified, issued))
     graph.add((dataset, DCAT.theme, THEME))
@@ -216,3 +190,22 @@ def _report_dataset(graph, catalog, report, publisher, contact):
             issued,
             sha256=file["sha256"],
         )
+
+
+def _add_the_citys_facts(graph, dataset, publisher, contact):
+    """What every dataset of the portal says of its source: the city as publisher and
+    contact, the municipality it covers (DCAT-AP.de geocoding) and the contributor."""
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    graph.add((dataset, DCTERMS.spatial, GEMEINDESCHLUESSEL))
+    graph.add((dataset, DCATDE.politicalGeocodingURI, GEMEINDESCHLUESSEL))
+    graph.add(
+        (
+            dataset,
+            DCATDE.politicalGeocodingLevelURI,
+            URIRef("http://dcat-ap.de/def/politicalGeocoding/Level/municipality"),
+        )
+    )
+    graph.add(
+        (dataset, DCATDE.contributorID, URIRef("http://dcat-ap.de/def/contributors/stadtIserlohn"))
+    )
