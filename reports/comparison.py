@@ -2,10 +2,9 @@
 
 A frozen report's stored JSON is the record of what the council was told, so the old
 values come from the earlier report's JSON, not from a new reconstruction of its
-Stichtag (which could differ if the change history was edited since). Only what that
-JSON does not hold is reconstructed from the change history (measures/asof.py): the
-Kennzahlen of reports frozen before the JSON carried them, and everything if the file is
-missing. Postponements are read from their record, which is only ever added to.
+Stichtag (which could differ if the change history was edited since). Only if that file
+is missing is the state rebuilt from the change history (measures/asof.py).
+Postponements are read from their record, which is only ever added to.
 
 The comparison is a plain, JSON-ready dict with German keys: a frozen report stores the
 comparison with its predecessor in its own JSON, so its PDF and its web page show the
@@ -86,12 +85,7 @@ def state_of(report: Report) -> State:
     data = stored_data(report)
     if data is None:
         return _reconstructed(report)
-    state = {row["code"]: row for row in data["massnahmen"]}
-    if any("kennzahlen" not in row for row in state.values()):
-        rebuilt = _reconstructed(report)
-        for code, row in state.items():
-            row.setdefault("kennzahlen", rebuilt.get(code, {}).get("kennzahlen", []))
-    return state
+    return {row["code"]: row for row in data["massnahmen"]}
 
 
 def _status_change(old: dict, new: dict) -> dict:
@@ -195,11 +189,10 @@ def compare_reports(earlier: Report, later: Report) -> dict:
 
 
 def since_previous(report: Report) -> dict | None:
-    """The comparison stored with `report` when it was frozen, or, for a report frozen
-    before reports stored one, computed from its predecessor's and its own data. None if
-    there was no earlier report."""
+    """The comparison stored with `report` when it was frozen (None if there was no
+    earlier report); computed anew only if the stored file is missing."""
     data = stored_data(report)
-    if data is not None and "seit_dem_letzten_bericht" in data:
+    if data is not None:
         return data["seit_dem_letzten_bericht"]
     previous = previous_report(report)
     return compare_reports(previous, report) if previous else None
