@@ -1,17 +1,22 @@
 """PDF rendering: a template and its context in, tagged PDF/UA-1 bytes out.
 
-Views and commands only wrap `render_pdf`. Stylesheets, fonts and images are read from the
-static files on disk; the renderer never fetches anything over the network, not even
-from this site.
+The task worker, commands and the editors' previews only wrap `render_pdf`. Stylesheets,
+fonts and images are read from the static files on disk; the renderer never fetches
+anything over the network, not even from this site.
 """
 
 import contextlib
 import fcntl
 import io
+import logging
 import mimetypes
 import os
+import resource
+import struct
 import tempfile
-from collections.abc import Sequence
+import time
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -137,23 +142,139 @@ def render_pdf(
     *,
     wait: bool = False,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    isolated: bool = False,
+    progress: Callable[[str], None] | None = None,
+    stats: dict | None = None,
 ) -> bytes:
     """Render a template to a tagged PDF/UA-1 document in German, in one of the server's
-    render slots (RenderBusy if none is free).
+    render slots (RenderBusy if none is free; with `wait`, wait for one).
 
     The template sets the document's language (`<html lang="de">`), its title (shown by
     the PDF reader instead of the file name) and its metadata (`<meta name="author">`,
     `description`, `keywords`); headings become bookmarks. `attachments` are embedded
     files, each as (file name, content, description).
+
+    With `isolated` (the task worker), the template is rendered here and the layout runs
+    in a child process limited to PDF_RENDER_MEMORY_LIMIT_MIB of address space, so a
+    render can neither exhaust the machine's memory nor keep it; `progress` is called
+    with a German note as the layout advances, and `stats` receives the render's
+    `seconds` and the child's `peak_mib` (maximum resident memory).
     """
     with render_slot(wait):
+        started = time.monotonic()
         html = render_to_string(template_name, context)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
-        return document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            uncompressed_pdf=False,
-            attachments=[
-                Attachment(file_obj=io.BytesIO(content), name=name, description=description)
-                for name, content, description in attachments
-            ],
-        )
+        files = [(name, content, description) for name, content, description in attachments]
+        if isolated:
+            content, peak_mib = _in_child(lambda: _write(html, files), progress)
+        else:
+            content, peak_mib = _write(html, files), None
+        if stats is not None:
+            stats.update(seconds=time.monotonic() - started, peak_mib=peak_mib)
+        return content
+
+
+def _write(html: str, attachments) -> bytes:
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        uncompressed_pdf=False,
+        attachments=[
+            Attachment(file_obj=io.BytesIO(content), name=name, description=description)
+            for name, content, description in attachments
+        ],
+    )
+
+
+class RenderFailed(Exception):
+    """The child process that rendered a PDF failed, ran out of memory or was killed."""
+
+
+# Frames from the child: a kind byte, the payload's length, the payload.
+_PROGRESS, _RESULT, _ERROR = b"P", b"R", b"E"
+_HEADER = struct.Struct("!cQ")
+
+
+class _PipeProgress(logging.Handler):
+    """Passes WeasyPrint's progress messages ("Step 5 - Creating layout - Page 12") to the
+    parent as short German notes."""
+
+    def __init__(self, send):
+        super().__init__(logging.INFO)
+        self.send = send
+        self.last_page = 0.0
+        self.last_note = ""
+
+    def emit(self, record):
+        note = _progress_note(record.getMessage())
+        if note.startswith("Seiten"):
+            # At most two page notes a second.
+            now = time.monotonic()
+            if now - self.last_page < 0.5:
+                return
+            self.last_page = now
+        if note != self.last_note:
+            self.last_note = note
+            self.send(_PROGRESS, note.encode())
+
+
+def _progress_note(message: str) -> str:
+    if "Creating layout - Page" in message:
+        return "Seiten werden gesetzt: Seite " + message.rsplit(" ", 1)[-1]
+    if "Creating PDF" in message:
+        return "PDF wird geschrieben"
+    if "Adding PDF metadata" in message:
+        return "PDF wird abgeschlossen"
+    return "Dokument wird vorbereitet"
+
+
+def _in_child(build: Callable[[], bytes], progress) -> tuple[bytes, int]:
+    """Runs `build` in a forked child with the memory limit and returns its bytes and the
+    child's peak resident memory in MiB. The child touches no database connection: the
+    caller has rendered the HTML already."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_end)
+        out = os.fdopen(write_end, "wb")
+
+        def send(kind, payload):
+            out.write(_HEADER.pack(kind, len(payload)) + payload)
+            out.flush()
+
+        status = 1
+        try:
+            limit = settings.PDF_RENDER_MEMORY_LIMIT_MIB * 1024 * 1024
+            if limit:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            progress_logger = logging.getLogger("weasyprint.progress")
+            progress_logger.setLevel(logging.INFO)
+            progress_logger.propagate = False
+            progress_logger.addHandler(_PipeProgress(send))
+            content = build()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            send(_RESULT, struct.pack("!Q", peak) + content)
+            status = 0
+        except MemoryError:
+            send(_ERROR, b"Speichergrenze der PDF-Erzeugung erreicht")
+        except BaseException:  # everything reaches the parent, which raises it
+            send(_ERROR, traceback.format_exc().encode())
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    result = error = None
+    with os.fdopen(read_end, "rb") as incoming:
+        while header := incoming.read(_HEADER.size):
+            kind, length = _HEADER.unpack(header)
+            payload = incoming.read(length)
+            if kind == _PROGRESS and progress is not None:
+                progress(payload.decode())
+            elif kind == _RESULT:
+                result = (payload[8:], struct.unpack("!Q", payload[:8])[0])
+            elif kind == _ERROR:
+                error = payload.decode(errors="replace")
+    _, wait_status = os.waitpid(pid, 0)
+    if result is None:
+        if os.WIFSIGNALED(wait_status):
+            error = f"Prozess der PDF-Erzeugung beendet (Signal {os.WTERMSIG(wait_status)})"
+        raise RenderFailed(error or "PDF-Erzeugung ohne Ergebnis beendet")
+    return result

@@ -58,6 +58,9 @@ ROLES = {
             "reports.change_reportcouncildocument",
             "reports.delete_reportcouncildocument",
             "reports.view_reportcouncildocument",
+            # The stored PDFs and the task worker's queue, to read.
+            "measures.view_publicationfile",
+            "django_tasks_db.view_dbtaskresult",
         ),
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new

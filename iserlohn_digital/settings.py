@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks_db",
     # The project package: deployment checks, database session settings, the guarded
     # pydyf patch (README: Patched third-party behaviour).
     "iserlohn_digital.apps.PortalConfig",
@@ -151,6 +152,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "tcp_user_timeout": 10_000,
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write to the same file: readers do not wait for
+    # a writer (WAL), a transaction takes the write lock when it begins (no deadlock when
+    # two want to write), and a writer waits up to 20 s for the other.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -222,10 +234,32 @@ else:
         },
     }
 
-# PDFs: kept a week per content version; rendered at most PDF_RENDER_SLOTS at a time per
-# server (keep it below the number of cores, so that pages are always served), and at
-# most PDF_RENDERS_PER_CLIENT new ones per anonymous client within PDF_RENDER_WINDOW.
-PDF_CACHE_TIMEOUT = 60 * 60 * 24 * 7
+# Background tasks (Django's tasks framework) are stored in the database and run by
+# `manage.py db_worker` (one or more processes beside the web server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# PDFs are rendered by the task worker, never in a visitor's request, and kept in storage
+# (MEDIA_ROOT/publikationen). After a content change the Kurzbroschüre, the strategy and
+# the current Sachstandsbericht are rendered anew PUBLICATION_DEBOUNCE later (all changes
+# until then in one render). A document requested for the first time is waited for at
+# most PUBLICATION_WAIT seconds, then the visitor gets a page that reloads itself.
+PUBLICATION_DEBOUNCE = datetime.timedelta(
+    seconds=int(os.environ.get("PUBLICATION_DEBOUNCE_SECONDS", "60"))
+)
+PUBLICATION_WAIT = float(os.environ.get("PUBLICATION_WAIT_SECONDS", "2"))
+# A render runs in a child process of the worker with at most this much address space;
+# above it the render fails and the previous file stays.
+PDF_RENDER_MEMORY_LIMIT_MIB = int(os.environ.get("PDF_RENDER_MEMORY_LIMIT_MIB", "3072"))
+# Steckbriefe and lists nobody asked for in this many days are deleted.
+PUBLICATION_KEEP_DAYS = int(os.environ.get("PUBLICATION_KEEP_DAYS", "90"))
+# Renders at most PDF_RENDER_SLOTS at a time per machine (keep it below the number of
+# cores, so that pages are always served); an anonymous client may request at most
+# PDF_RENDERS_PER_CLIENT documents not rendered yet within PDF_RENDER_WINDOW.
 PDF_RENDER_SLOTS = int(os.environ.get("PDF_RENDER_SLOTS", "1"))
 PDF_RENDER_LOCK_DIR = os.environ.get("PDF_RENDER_LOCK_DIR", "")
 PDF_RENDERS_PER_CLIENT = int(os.environ.get("PDF_RENDERS_PER_CLIENT", "3"))

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -32,6 +33,7 @@ from .models import (
     OnlineService,
     OrganisationalUnit,
     Postponement,
+    PublicationFile,
     StatusUpdate,
     Tag,
 )
@@ -977,6 +979,63 @@ class PostponementAdmin(OwnUnitMixin, admin.ModelAdmin):
     @admin.display(description="neu")
     def new(self, postponement):
         return postponement.new_label
+
+
+@admin.register(PublicationFile)
+class PublicationFileAdmin(admin.ModelAdmin):
+    """The stored PDFs and their renders in the task worker, to read: how far a render has
+    come, when each file was made, how long it took and how much memory it needed."""
+
+    list_display = [
+        "__str__",
+        "state_and_progress",
+        "stand",
+        "size_label",
+        "rendered_at",
+        "render_seconds",
+        "peak_mib",
+        "requested_at",
+    ]
+    list_filter = ["kind", "state"]
+    fields = [
+        "kind",
+        "key",
+        "params",
+        "state",
+        "progress",
+        "started_at",
+        "error",
+        "filename",
+        "size",
+        "stand",
+        "version",
+        "rendered_at",
+        "render_seconds",
+        "peak_mib",
+        "requested_at",
+        "task_id",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Zustand", ordering="state")
+    def state_and_progress(self, document):
+        label = document.get_state_display()
+        if document.state == PublicationFile.State.RUNNING and document.progress:
+            return f"{label}: {document.progress}"
+        return label
+
+    @admin.display(description="Größe", ordering="size")
+    def size_label(self, document):
+        return filesizeformat(document.size) if document.size is not None else "–"
 
 
 @admin.register(OnlineService)

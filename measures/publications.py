@@ -1,7 +1,7 @@
-"""The PDF publications: what each contains, and a cache keyed by the content version.
+"""The PDF publications: what each contains and the one function that builds each.
 
-A publication is rendered at most once per content version and parameters; every change
-to the content raises the version (strategy.signals), so the next request renders anew.
+Builds run in the task worker (measures/renders.py keeps the files and schedules them),
+never in a visitor's request.
 """
 
 import datetime
@@ -10,13 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.http import QueryDict
 from django.utils import timezone
 
-from iserlohn_digital import ratelimit
-from iserlohn_digital.pagecache import content_cache_key
 from iserlohn_digital.pdf import RenderBusy, render_pdf
 from strategy.models import ContentVersion, Goal, Principle, SubStrategy
 
@@ -70,11 +67,16 @@ LIST = Publication(
 
 @dataclass(frozen=True)
 class Rendered:
+    """A built publication: its bytes, file name, ETag and date (the Stand of the content
+    it shows), with the content version it was built from."""
+
     content: bytes
     filename: str
     etag: str
-    last_modified: datetime.datetime
     stand: datetime.date
+    version: int
+    seconds: float = 0.0
+    peak_mib: int | None = None
 
 
 def report_key(as_of: datetime.date, since: datetime.date) -> str:
@@ -90,18 +92,84 @@ def filename(publication: Publication, stand: datetime.date, suffix: str = "") -
     return f"iserlohn-digital-{publication.slug}{suffix}-{stand.isoformat()}.pdf"
 
 
-def _cache_key(publication: Publication, version: ContentVersion, key: str) -> str:
-    return content_cache_key(
-        "pdf", publication.slug, key, version=(version.number, version.changed_at)
+def _full_context(publication, context, stand):
+    return context | {
+        "publication": publication,
+        "stand": stand or timezone.localdate(),
+        "site_url": settings.SITE_URL,
+        "example_content": Measure.objects.published().filter(is_example=True).exists(),
+    }
+
+
+def _build(publication, context_factory, *, suffix="", day=None, progress=None) -> Rendered:
+    """Renders the publication from the current content, in a child process of the
+    caller with the memory limit of a render (iserlohn_digital.pdf)."""
+    version = ContentVersion.current()
+    stand = stand_of(version)
+    stats = {}
+    content = render_pdf(
+        publication.template,
+        _full_context(publication, context_factory(), stand),
+        wait=True,
+        isolated=True,
+        progress=progress,
+        stats=stats,
+    )
+    return Rendered(
+        content,
+        filename(publication, day or stand, suffix),
+        f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        stand,
+        version.number,
+        stats.get("seconds", 0.0),
+        stats.get("peak_mib"),
     )
 
 
-def etag_for(publication: Publication, version: ContentVersion, key: str = "") -> str:
-    return f'"{hashlib.sha256(_cache_key(publication, version, key).encode()).hexdigest()[:32]}"'
+# One function per document. Each builds it from the current content and returns a
+# Rendered; the task worker (measures/renders.py) and `write_publications` call them.
+
+
+def brochure(progress=None) -> Rendered:
+    return _build(BROCHURE, brochure_context, progress=progress)
+
+
+def strategy(progress=None) -> Rendered:
+    return _build(STRATEGY, strategy_context, progress=progress)
+
+
+def report(as_of: datetime.date, since: datetime.date, progress=None) -> Rendered:
+    return _build(REPORT, lambda: report_context(as_of, since), day=as_of, progress=progress)
+
+
+def measure_sheet(measure, progress=None) -> Rendered:
+    """The Steckbrief of a published measure (loaded with everything it shows)."""
+    measure = measure_sheet_measures().get(pk=measure.pk)
+    return _build(
+        MEASURE_SHEET,
+        lambda: measure_sheet_context(measure),
+        suffix="-" + measure.code.lower().replace(".", "-"),
+        progress=progress,
+    )
+
+
+def measure_list(filters: str, progress=None) -> Rendered:
+    """The catalogue's list of published measures for `filters`, its query string."""
+    from .forms import CatalogueForm
+
+    form = CatalogueForm.for_request(QueryDict(filters))
+    if form.errors:
+        raise ValueError(f"Ungültige Filter: {filters}")
+    measures = form.select(Measure.objects.published())
+    return _build(
+        LIST,
+        lambda: list_context(measures, form.active_filters(), form.search_term),
+        progress=progress,
+    )
 
 
 class RenderRefused(Exception):
-    """A PDF that is not cached cannot be rendered for this request now."""
+    """A PDF cannot be rendered for this request now."""
 
     def __init__(self, status: int, retry_after: int, message: str):
         super().__init__(message)
@@ -114,129 +182,12 @@ BUSY = (
 )
 
 
-def _full_context(publication, context, stand):
-    return context | {
-        "publication": publication,
-        "stand": stand or timezone.localdate(),
-        "site_url": settings.SITE_URL,
-        "example_content": Measure.objects.published().filter(is_example=True).exists(),
-    }
-
-
-# A render that has not finished by then (the full strategy takes about half a minute)
-# no longer keeps others from rendering the same document.
-RENDER_LOCK_SECONDS = 120
-
-
-def get_pdf(
-    publication,
-    context_factory,
-    *,
-    key="",
-    suffix="",
-    day=None,
-    version=None,
-    client=None,
-    wait=False,
-) -> Rendered:
-    """The publication's PDF for the current content, rendered only if not cached.
-
-    A render is bounded three ways: requests for a document that is being rendered do not
-    render it again (RenderRefused 503 until it is done); the server renders at most
-    PDF_RENDER_SLOTS documents at once (503); and `client`, an anonymous visitor's
-    address, may cause at most PDF_RENDERS_PER_CLIENT renders in PDF_RENDER_WINDOW (429).
-    Commands pass `wait=True` to wait for a free slot instead. The file name carries
-    `day`, by default the Stand of the content.
-    """
-    version = version or ContentVersion.current()
-    stand = stand_of(version)
-    cache_key = _cache_key(publication, version, key)
-    content = cache.get(cache_key)
-    if content is None:
-        content = _render_once(publication, context_factory, cache_key, stand, client, wait)
-    return Rendered(
-        content,
-        filename(publication, day or stand, suffix),
-        etag_for(publication, version, key),
-        version.changed_at,
-        stand,
-    )
-
-
-def _render_once(publication, context_factory, cache_key, stand, client, wait) -> bytes:
-    lock = f"{cache_key}:wird-erstellt"
-    # A cache that is away holds no lock: then render, within the slots.
-    if not cache.add(lock, 1, RENDER_LOCK_SECONDS) and cache.get(lock) is not None:
-        raise RenderRefused(
-            503,
-            10,
-            "Dieses Dokument wird gerade erstellt. Bitte versuchen Sie es in "
-            "einigen Sekunden noch einmal.",
-        )
-    try:
-        if client is not None:
-            verdict = ratelimit.hit(
-                "pdf",
-                client,
-                limit=settings.PDF_RENDERS_PER_CLIENT,
-                window=settings.PDF_RENDER_WINDOW,
-            )
-            if not verdict.allowed:
-                raise RenderRefused(
-                    429,
-                    verdict.retry_after,
-                    "Von Ihrem Anschluss wurden in kurzer Zeit viele "
-                    "neue Dokumente angefordert. Bitte versuchen Sie es später noch einmal; "
-                    "die Kurzbroschüre und die übrigen Dokumente der Downloads-Seite stehen "
-                    "meist sofort bereit.",
-                )
-        context = _full_context(publication, context_factory(), stand)
-        try:
-            content = render_pdf(publication.template, context, wait=wait)
-        except RenderBusy as busy:
-            raise RenderRefused(503, 15, BUSY) from busy
-        cache.set(cache_key, content, settings.PDF_CACHE_TIMEOUT)
-        return content
-    finally:
-        cache.delete(lock)
-
-
 def render_preview(publication, context) -> bytes:
-    """A PDF with drafts for one signed-in editor: rendered in a slot, never cached."""
+    """A PDF with drafts for one signed-in editor: rendered in a slot, never stored."""
     try:
         return render_pdf(publication.template, _full_context(publication, context, None))
     except RenderBusy as busy:
         raise RenderRefused(503, 15, BUSY) from busy
-
-
-def cached_size(publication, *, key="", version=None) -> int | None:
-    """Size in bytes of the cached PDF of the current content, or None if not rendered."""
-    version = version or ContentVersion.current()
-    content = cache.get(_cache_key(publication, version, key))
-    return None if content is None else len(content)
-
-
-def download_items(today: datetime.date, since: datetime.date) -> list[dict]:
-    """The downloads page's entries: each publication with its address, file name, Stand
-    and, if already rendered for the current content, its size."""
-    version = ContentVersion.current()
-    stand = stand_of(version)
-    report_url = reverse("measures:report-pdf")
-    entries = [
-        (BROCHURE, reverse("measures:brochure-pdf"), "", None),
-        (STRATEGY, reverse("measures:strategy-pdf"), "", None),
-        (REPORT, f"{report_url}?stichtag={today}&seit={since}", report_key(today, since), today),
-    ]
-    return [
-        {
-            "publication": publication,
-            "url": url,
-            "filename": filename(publication, day or stand),
-            "size": cached_size(publication, key=key, version=version),
-            "stand": stand,
-        }
-        for publication, url, key, day in entries
-    ]
 
 
 def _published_measures():
@@ -373,11 +324,6 @@ def measure_sheet_measures():
             Prefetch("dependencies", Measure.objects.published()),
         )
     )
-
-
-def measure_sheet_options(measure) -> dict:
-    """Cache key and file name part of a measure's Steckbrief."""
-    return {"key": measure.code, "suffix": "-" + measure.code.lower().replace(".", "-")}
 
 
 def measure_sheet_context(measure):

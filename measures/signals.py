@@ -7,6 +7,8 @@ of a measure's tags. Writes that bypass signals (bulk_create in perf's `generate
 
 from django.db.models.signals import post_delete, post_save
 
+from strategy.signals import content_changed
+
 from .search import update_search_index
 
 
@@ -26,6 +28,12 @@ def _tag_saved(sender, instance, **kwargs):
     update_search_index(instance.tagged_measures.values_list("content_object_id", flat=True))
 
 
+def _content_changed(sender, **kwargs):
+    from .renders import renew_main_documents
+
+    renew_main_documents()
+
+
 def connect():
     from .models import Measure, OrganisationalUnit, Tag, TaggedMeasure
 
@@ -34,3 +42,4 @@ def connect():
     post_delete.connect(_tagging_changed, sender=TaggedMeasure, dispatch_uid="search-untag")
     post_save.connect(_unit_saved, sender=OrganisationalUnit, dispatch_uid="search-unit")
     post_save.connect(_tag_saved, sender=Tag, dispatch_uid="search-tag")
+    content_changed.connect(_content_changed, dispatch_uid="renew-publications")

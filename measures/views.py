@@ -1,7 +1,9 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +15,9 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
-from . import charts, publications
+from . import charts, publications, renders
 from .forms import CatalogueForm, ReportForm, quarter_ends
-from .models import FieldOfAction, Measure, Postponement, StatusUpdate, Tag
+from .models import FieldOfAction, Measure, Postponement, PublicationFile, StatusUpdate, Tag
 from .models.measures import published_measures
 from .records import catalogue_csv
 
@@ -134,22 +136,22 @@ def dashboard(request):
 
 @require_safe
 def downloads(request):
-    """The publications with their Stand, and their size where already rendered: the page
-    itself never renders a PDF."""
+    """The publications with the size, Stand and name of their stored files: the page
+    never renders a PDF."""
     today = timezone.localdate()
     since = ReportForm.default_since(today)
     response = render(
         request,
         "measures/downloads.html",
         {
-            "items": publications.download_items(today, since),
+            "items": renders.downloads(today),
             "report_form": ReportForm(initial={"stichtag": today, "seit": since}),
             "today": today,
             "quarter_ends": quarter_ends(today),
         },
     )
-    # Sizes appear as the PDFs get rendered, without a change of content: not for the
-    # page cache or shared caches.
+    # New files appear as the worker renders them, without a change of content: not for
+    # the page cache or shared caches.
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
@@ -157,40 +159,55 @@ def downloads(request):
 # PDF publications ---------------------------------------------------------------------
 
 
-def _pdf_response(rendered):
-    response = HttpResponse(rendered.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
-    response["ETag"] = rendered.etag
-    response["Last-Modified"] = http_date(rendered.last_modified.timestamp())
+def _serve_publication(request, kind, key="", params=None):
+    """The stored file of the document, at once, even while a newer one is being rendered
+    (which a request after a change asks for); 304 to a matching conditional request. A
+    document that has no file yet is rendered by the worker: the visitor gets it if it is
+    ready within PUBLICATION_WAIT seconds, else a page that reloads itself."""
+    document = renders.stored(kind, key)
+    version = ContentVersion.number_and_time()[0]
+    today = timezone.localdate()
+    if document is None or not document.has_file:
+        # Staff are not counted against a client's budget (their address is the city's).
+        client = None if sees_drafts(request.user) else client_ip(request)
+        try:
+            document = renders.request_render(kind, key, params, client=client)
+        except publications.RenderRefused as refused:
+            return _try_again_later(request, refused.status, refused.retry_after, refused.message)
+        document = renders.wait_for_file(document, settings.PUBLICATION_WAIT)
+        if not document.has_file:
+            return _being_rendered(request, document)
+    elif not renders.is_current(document, version, today):
+        renders.request_render(kind, key, params)
+    last_modified = int(document.rendered_at.timestamp())
+    not_modified = get_conditional_response(
+        request, etag=document.etag, last_modified=last_modified
+    )
+    if not_modified is not None:
+        return not_modified
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    response["Content-Length"] = str(document.size)
+    response["ETag"] = document.etag
+    response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
 
 
-def _serve_pdf(request, publication, context_factory, *, key="", suffix="", day=None):
-    """Answers 304 to a matching conditional request, else the (cached) PDF, or, when it
-    cannot be rendered now, a page that says when to try again."""
-    version = ContentVersion.current()
-    etag = publications.etag_for(publication, version, key)
-    not_modified = get_conditional_response(
-        request, etag=etag, last_modified=int(version.changed_at.timestamp())
+def _being_rendered(request, document):
+    failed = document.state == document.State.FAILED
+    retry_after = 15 if failed else 3
+    response = render(
+        request,
+        "measures/pdf_later.html",
+        {"failed": failed, "retry_after": retry_after, "document": document},
+        status=503 if failed else 202,
     )
-    if not_modified is not None:
-        return not_modified
-    # Staff are not counted against a client's budget (their address is the city's).
-    client = None if sees_drafts(request.user) else client_ip(request)
-    try:
-        rendered = publications.get_pdf(
-            publication,
-            context_factory,
-            key=key,
-            suffix=suffix,
-            day=day,
-            version=version,
-            client=client,
-        )
-    except publications.RenderRefused as refused:
-        return _try_again_later(request, refused.status, refused.retry_after, refused.message)
-    return _pdf_response(rendered)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    # An answer the portal gives on purpose, not a server error: no error log entry.
+    response._has_been_logged = True
+    return response
 
 
 def _try_again_later(request, status, retry_after, message):
@@ -208,43 +225,41 @@ def _try_again_later(request, status, retry_after, message):
     return response
 
 
+Kind = PublicationFile.Kind
+
+
 @require_safe
 def brochure_pdf(request):
-    return _serve_pdf(request, publications.BROCHURE, publications.brochure_context)
+    return _serve_publication(request, Kind.BROCHURE)
 
 
 @require_safe
 def strategy_pdf(request):
-    return _serve_pdf(request, publications.STRATEGY, publications.strategy_context)
+    return _serve_publication(request, Kind.STRATEGY)
 
 
 @require_safe
 def report_pdf(request):
+    """The current Sachstandsbericht without parameters (or with today's); a report for
+    another Stichtag or start is a document of its own."""
     form = ReportForm(request.GET)
     if not form.is_valid():
         return render(request, "measures/report_error.html", {"form": form}, status=400)
     as_of, since = form.cleaned_data["stichtag"], form.cleaned_data["seit"]
-    return _serve_pdf(
+    if (as_of, since) == renders.current_report_period(timezone.localdate()):
+        return _serve_publication(request, Kind.REPORT)
+    return _serve_publication(
         request,
-        publications.REPORT,
-        lambda: publications.report_context(as_of, since),
-        key=publications.report_key(as_of, since),
-        day=as_of,
+        Kind.REPORT,
+        publications.report_key(as_of, since),
+        {"stichtag": as_of.isoformat(), "seit": since.isoformat()},
     )
 
 
 @require_safe
 def measure_pdf(request, code):
-    # Only the code is needed to answer from the cache; the rest is loaded to render.
     measure = get_object_or_404(Measure.objects.published().only("code"), code=code)
-    return _serve_pdf(
-        request,
-        publications.MEASURE_SHEET,
-        lambda: publications.measure_sheet_context(
-            publications.measure_sheet_measures().get(pk=measure.pk)
-        ),
-        **publications.measure_sheet_options(measure),
-    )
+    return _serve_publication(request, Kind.MEASURE_SHEET, measure.code, {"code": measure.code})
 
 
 # A list PDF of more measures than this is refused with a pointer to the CSV file, which
@@ -280,9 +295,13 @@ def _list_pdf(request, measures):
 
 @require_safe
 def measure_list_pdf(request):
-    """The catalogue's filtered list as PDF: published measures only, cached."""
-    refusal, context, key = _list_pdf(request, Measure.objects.published())
-    return refusal or _serve_pdf(request, publications.LIST, context, key=key)
+    """The catalogue's filtered list as PDF: published measures only, rendered by the
+    worker once per filter combination and content."""
+    refusal, _, filters = _list_pdf(request, Measure.objects.published())
+    if refusal:
+        return refusal
+    key = hashlib.sha256(filters.encode()).hexdigest()[:40]
+    return _serve_publication(request, Kind.LIST, key, {"filters": filters})
 
 
 @require_safe

@@ -294,12 +294,15 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        """Mark the content as changed."""
+        """Mark the content as changed; the publications renew after the commit."""
+        from .signals import announce_change
+
         updated = cls.objects.filter(pk=1).update(
             number=models.F("number") + 1, changed_at=timezone.now()
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
+        announce_change()
 
 
 class InfoPage(FullUrlMixin, models.Model):

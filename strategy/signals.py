@@ -3,7 +3,16 @@
 Each app with content calls `track_content` from its `ready()`, naming the models of it
 the public never sees (no page changes with them)."""
 
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
+
+# Sent once after each committed transaction that changed content (publications renew).
+content_changed = Signal()
+
+
+def _announce():
+    content_changed.send(sender=None)
 
 
 def _bump(sender, action=None, **kwargs):
@@ -13,6 +22,13 @@ def _bump(sender, action=None, **kwargs):
         return  # m2m_changed fires before and after; once is enough
 
     ContentVersion.bump()
+
+
+def announce_change():
+    """Send `content_changed` when the current transaction commits (at once outside one),
+    once per transaction however many rows it changes."""
+    if not any(entry[1] is _announce for entry in connection.run_on_commit):
+        transaction.on_commit(_announce)
 
 
 def track_content(app_config, *, not_content=()):

@@ -1,6 +1,7 @@
 import os
 import socket
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,17 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("portal")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite tests run on a database file of their own, as `make run` does, not in
+    memory: the task worker and the web server then use connections of their own, with
+    the locking and waiting of production (tests/worker.py runs a worker beside them)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = Path(tempfile.mkdtemp(prefix="iserlohn-test-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_test_settings():
     """What only slows tests down: a password hash that costs a second on purpose, and
@@ -33,6 +45,9 @@ def fast_test_settings():
         # Tests fetch many PDFs from one address; tests/measures/test_pdf_limits.py sets
         # the production budget where it is the subject.
         PDF_RENDERS_PER_CLIENT=1000,
+        # A visitor's first request for a PDF does not wait for the worker: tests run the
+        # queued renders themselves (tests/worker.py).
+        PUBLICATION_WAIT=0,
         # Renders of this run take slots of its own: another run, or `make run`, on the same
         # machine does not make its PDFs wait.
         PDF_RENDER_LOCK_DIR=os.environ["PDF_RENDER_LOCK_DIR"],

@@ -15,6 +15,7 @@ from .measures import Measure, MeasureQuerySet
 from .online_services import OnlineService
 from .postponements import Postponement
 from .progress import Indicator, Milestone
+from .publications import PublicationFile
 from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate, current_updates
 from .tags import Tag, TaggedMeasure
 from .units import OrganisationalUnit
@@ -33,6 +34,7 @@ __all__ = [
     "OrganisationalUnit",
     "PendingImport",
     "Postponement",
+    "PublicationFile",
     "Status",
     "StatusUpdate",
     "Tag",

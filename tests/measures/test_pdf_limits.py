@@ -3,29 +3,31 @@ signed-in editor alone: public PDFs hold public data only, renders are capped pe
 and per server, a document being rendered is not rendered again, keys fit one scheme."""
 
 import copy
-import datetime
 import io
-import threading
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from pypdf import PdfReader
 
 from iserlohn_digital.pdf import render_slot
 from measures import publications, views
-from measures.models import Measure, OnlineService
+from measures.models import Measure, OnlineService, PublicationFile
 from strategy.models import ContentVersion
 from tests.builders import make_measure, make_unit, make_world
 from tests.conftest import shared_by_class, signed_in_staff
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
 
 def text_of(response):
+    if response.status_code == 202:  # queued: once the worker has run, the stored file
+        run_queued_tasks()
+        response = response.client.get(response.wsgi_request.get_full_path())
     assert response["Content-Type"] == "application/pdf", response.content[:300]
-    reader = PdfReader(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    reader = PdfReader(io.BytesIO(content))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
@@ -78,9 +80,9 @@ class TestDrafts:
     def test_the_public_list_pdf_never_shows_drafts_whoever_asked_first(self, client, world):
         first = world["redaktion"].get("/massnahmen/export.pdf?status=umsetzung")
         assert "Entwurf" not in text_of(first)
-        anonymous = client.get("/massnahmen/export.pdf?status=umsetzung")
-        assert "Entwurf" not in text_of(anonymous)
-        assert world["measures"][0].title in text_of(anonymous)
+        anonymous = text_of(client.get("/massnahmen/export.pdf?status=umsetzung"))
+        assert "Entwurf" not in anonymous
+        assert world["measures"][0].title in anonymous
 
     def test_the_staff_preview_shows_drafts_uncached_and_only_to_staff(self, client, world):
         preview = world["redaktion"].get("/massnahmen/vorschau.pdf?status=umsetzung")
@@ -145,20 +147,24 @@ class TestDrafts:
 class TestBoundedRenders:
     """The world of TestDrafts, built once for the class."""
 
-    def test_an_anonymous_client_makes_only_a_few_renders(self, client, world, settings):
+    def test_an_anonymous_client_asks_for_only_a_few_new_documents(self, client, world, settings):
         settings.PDF_RENDERS_PER_CLIENT = 3
-        with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
+        with mock.patch.object(publications, "render_pdf") as render:
             answers = [client.get(f"/massnahmen/export.pdf?q=-zz{n}") for n in range(20)]
-            assert render.call_count == 3
-        assert [a.status_code for a in answers] == [200] * 3 + [429] * 17
+            render.assert_not_called()  # never in the request
+        assert [a.status_code for a in answers] == [202] * 3 + [429] * 17
+        assert PublicationFile.objects.count() == 3
         refused = answers[-1]
         assert int(refused["Retry-After"]) > 0
         assert "viele neue Dokumente" in refused.text
         assert refused["Cache-Control"] == "no-store"
-        # What is cached costs nothing and is still served; another client still has its budget.
+        # What is queued or stored costs nothing more and is still served; another client
+        # still has its budget.
+        assert client.get("/massnahmen/export.pdf?q=-zz0").status_code == 202
+        assert run_queued_tasks() == 3
         assert client.get("/massnahmen/export.pdf?q=-zz0").status_code == 200
         assert (
-            Client(REMOTE_ADDR="192.0.2.7").get("/massnahmen/export.pdf?q=-zz99").status_code == 200
+            Client(REMOTE_ADDR="192.0.2.7").get("/massnahmen/export.pdf?q=-zz99").status_code == 202
         )
 
     def test_report_dates_are_today_or_quarter_ends(self, client, world):
@@ -169,72 +175,57 @@ class TestBoundedRenders:
         assert bad_since.status_code == 400
         assert "Ende eines Quartals" in bad_since.text
         good = client.get("/downloads/sachstandsbericht.pdf?stichtag=2026-09-30&seit=2025-12-31")
-        assert good.status_code == 200
+        assert good.status_code == 202
         # The first quarter of the strategy: changes since the day before it began.
+        first = client.get("/downloads/sachstandsbericht.pdf?stichtag=2020-03-31")
+        assert first.status_code == 202
+        run_queued_tasks()
         first = client.get("/downloads/sachstandsbericht.pdf?stichtag=2020-03-31")
         assert first.status_code == 200
         assert "iserlohn-digital-sachstandsbericht-2020-03-31.pdf" in first["Content-Disposition"]
 
     def test_a_list_too_long_for_a_pdf_points_to_the_csv(self, client, world, monkeypatch):
         monkeypatch.setattr(views, "LIST_PDF_LIMIT", 2)
-        with mock.patch.object(publications, "render_pdf") as render:
-            response = client.get("/massnahmen/export.pdf?status=umsetzung")
-            render.assert_not_called()
+        response = client.get("/massnahmen/export.pdf?status=umsetzung")
         assert response.status_code == 400
         assert "höchstens 2 Maßnahmen" in response.text
         assert "/massnahmen/export.csv?status=umsetzung" in response.text
+        assert not PublicationFile.objects.exists()
 
-    def test_with_every_render_slot_taken_pdfs_wait_and_pages_and_cached_pdfs_answer(
-        self, client, world
-    ):
-        cached = client.get("/downloads/kurzbroschuere.pdf")
-        assert cached.status_code == 200
-        with render_slot():  # another request is rendering
-            busy = client.get("/downloads/digitalisierungsstrategie.pdf")
-            assert busy.status_code == 503
-            assert busy["Retry-After"] == "15"
-            assert "erstellt gerade andere Dokumente" in busy.text
-            assert "Dokument erneut abrufen" in busy.text
+    def test_while_the_worker_renders_pages_and_stored_pdfs_answer(self, client, world):
+        client.get("/downloads/kurzbroschuere.pdf")
+        run_queued_tasks()
+        with render_slot():  # the worker is rendering
+            waiting = client.get("/downloads/digitalisierungsstrategie.pdf")
+            assert waiting.status_code == 202
+            assert waiting["Retry-After"] == "3"
+            assert "wird gerade aus den aktuellen Daten erzeugt" in waiting.text
+            assert '<meta http-equiv="refresh" content="3">' in waiting.text
             assert client.get("/downloads/kurzbroschuere.pdf").status_code == 200
             assert client.get("/").status_code == 200
+        run_queued_tasks()
         assert client.get("/downloads/digitalisierungsstrategie.pdf").status_code == 200
 
-
-@pytest.mark.django_db(transaction=True)
-def test_requests_for_a_document_being_rendered_do_not_render_it_again():
-    make_world(1)
-    version = ContentVersion.current()
-    started, release = threading.Event(), threading.Event()
-    calls = []
-
-    def slow_render(template, context, wait=False):
-        calls.append(template)
-        started.set()
-        release.wait(30)
-        return b"%PDF-1.7 fertig"
-
-    def first_request(results):
-        try:
-            results.append(publications.get_pdf(publications.BROCHURE, dict, version=version))
-        finally:
-            from django.db import connection
-
-            connection.close()
-
-    results = []
-    with mock.patch.object(publications, "render_pdf", side_effect=slow_render):
-        thread = threading.Thread(target=first_request, args=(results,))
-        thread.start()
-        assert started.wait(30)
-        with pytest.raises(publications.RenderRefused) as refused:
-            publications.get_pdf(publications.BROCHURE, dict, version=version)
-        assert refused.value.status == 503
-        assert refused.value.retry_after == 10
-        release.set()
-        thread.join(30)
-        again = publications.get_pdf(publications.BROCHURE, dict, version=version)
-    assert calls == ["pdf/kurzbroschuere.html"]
-    assert results[0].content == again.content == b"%PDF-1.7 fertig"
+    def test_a_failed_render_keeps_the_previous_file_and_says_so_in_the_admin(
+        self, client, world, settings
+    ):
+        client.get("/massnahmen/SC-1.1/steckbrief.pdf")
+        run_queued_tasks()
+        before = client.get("/massnahmen/SC-1.1/steckbrief.pdf")
+        Measure.objects.filter(code="SC-1.1").update(title="Geändert")
+        ContentVersion.bump()
+        # Far less address space than the process has already: the render cannot start.
+        settings.PDF_RENDER_MEMORY_LIMIT_MIB = 16
+        assert client.get("/massnahmen/SC-1.1/steckbrief.pdf")["ETag"] == before["ETag"]
+        run_queued_tasks()
+        document = PublicationFile.objects.get(kind="steckbrief", key="SC-1.1")
+        assert document.state == PublicationFile.State.FAILED
+        assert "Speichergrenze" in document.error
+        assert client.get("/massnahmen/SC-1.1/steckbrief.pdf")["ETag"] == before["ETag"]
+        admin = world["redaktion"].get("/admin/measures/publicationfile/")
+        assert admin.status_code == 200
+        assert "fehlgeschlagen" in admin.text
+        assert world["fachbereich"].get("/admin/measures/publicationfile/").status_code == 403
 
 
 # One key scheme ---------------------------------------------------------------------------
@@ -242,55 +233,6 @@ def test_requests_for_a_document_being_rendered_do_not_render_it_again():
 
 class TestOneKeyScheme:
     """The world of TestDrafts, built once for the class."""
-
-    def test_another_database_with_the_same_version_number_gets_its_own_pdfs(self, client, world):
-        first = client.get("/downloads/kurzbroschuere.pdf")
-        # A restore (or a second database on the same Redis) counts its versions anew: same
-        # number, another time of change.
-        ContentVersion.objects.update(
-            changed_at=ContentVersion.current().changed_at - datetime.timedelta(days=3)
-        )
-        with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
-            second = client.get("/downloads/kurzbroschuere.pdf")
-            assert render.call_count == 1
-        assert first["ETag"] != second["ETag"]
-
-    def test_pdfs_are_cached_for_a_finite_time(self, world):
-        """A PDF's cache entry expires (Redis TTL), however the cache was configured."""
-        from redis import Redis
-        from redis.exceptions import ConnectionError as RedisDown
-
-        from iserlohn_digital.cache import SharedClientRedisCache
-
-        location = "redis://127.0.0.1:6379/13"
-        try:
-            Redis.from_url(location).ping()
-        except RedisDown:
-            pytest.fail("Redis läuft nicht auf 127.0.0.1:6379 (CI startet ihn in .ci/run).")
-        redis_cache = SharedClientRedisCache(location, {"KEY_PREFIX": "test-ttl", "TIMEOUT": 300})
-        redis_cache.clear()
-        redis_cache.set("ohne-angabe", b"x")  # the default timeout, not "forever"
-        with mock.patch.object(publications, "cache", redis_cache):
-            publications.get_pdf(
-                publications.MEASURE_SHEET,
-                lambda: {"measure": world["measures"][0]},
-                key=world["measures"][0].code,
-            )
-        client = Redis.from_url(location)
-        keys = client.keys("test-ttl:*")
-        assert len(keys) == 2
-        for key in keys:
-            assert 0 < client.ttl(key) <= 60 * 60 * 24 * 7, key
-        redis_cache.clear()
-
-    def test_the_lock_of_a_render_is_released_when_it_fails(self, client, world):
-        with (
-            mock.patch.object(publications, "render_pdf", side_effect=RuntimeError("kaputt")),
-            pytest.raises(RuntimeError),
-        ):
-            publications.get_pdf(publications.BROCHURE, dict)
-        assert not [key for key in getattr(cache, "_cache", {}) if "wird-erstellt" in str(key)]
-        assert client.get("/downloads/kurzbroschuere.pdf").status_code == 200
 
     def test_cached_pdfs_still_need_no_render_and_drafts_stay_out_of_steckbriefe(
         self, client, world

@@ -11,11 +11,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from measures import publications
+from measures import publications, renders
 from measures.models import Measure
 from tests.builders import make_measure, make_update, make_world
 from tests.clock import frozen_clock
 from tests.conftest import shared_by_class
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +29,23 @@ PDF_PATHS = [
 ]
 
 
-def pdf(client, path, **headers):
+def fetch(client, path, **headers):
+    """The PDF as a visitor gets it: the first request queues its render and gets a page
+    saying so; once the worker has run, the stored file."""
     response = client.get(path, **headers)
+    if response.status_code == 202:
+        assert "wird erstellt" in response.text
+        assert run_queued_tasks() >= 1
+        response = client.get(path, **headers)
+    return response
+
+
+def pdf(client, path, **headers):
+    response = fetch(client, path, **headers)
     assert response.status_code == 200, path
     assert response["Content-Type"] == "application/pdf"
-    return PdfReader(io.BytesIO(response.content)), response
+    content = b"".join(response.streaming_content)
+    return PdfReader(io.BytesIO(content)), response
 
 
 def text_of(reader):
@@ -153,18 +166,27 @@ class TestWithOneWorld:
         expected = "https://digitalisierung.example" + world["measures"][0].get_absolute_url()
         assert expected in uris
 
-    def test_unchanged_content_is_rendered_once_and_any_edit_renders_anew(self, client, world):
+    def test_unchanged_content_is_rendered_once_and_an_edit_serves_the_old_file_until_renewed(
+        self, client, world
+    ):
         with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
-            first = client.get("/downloads/kurzbroschuere.pdf").content
-            second = client.get("/downloads/kurzbroschuere.pdf").content
+            first, response = pdf(client, "/downloads/kurzbroschuere.pdf")
+            second, again = pdf(client, "/downloads/kurzbroschuere.pdf")
             assert render.call_count == 1
-            assert first == second
+            assert again["ETag"] == response["ETag"]
             measure = world["measures"][0]
             measure.title = "Neuer Titel nach Redaktion"
             measure.save()
-            reader = PdfReader(io.BytesIO(client.get("/downloads/kurzbroschuere.pdf").content))
+            # At once the previous file; the request asks the worker for a new one.
+            old, served = pdf(client, "/downloads/kurzbroschuere.pdf")
+            assert served["ETag"] == response["ETag"]
+            assert "Neuer Titel nach Redaktion" not in text_of(old)
+            assert render.call_count == 1
+            assert run_queued_tasks() == 1
+            new, renewed = pdf(client, "/downloads/kurzbroschuere.pdf")
             assert render.call_count == 2
-            assert "Neuer Titel nach Redaktion" in text_of(reader)
+            assert renewed["ETag"] != response["ETag"]
+            assert "Neuer Titel nach Redaktion" in text_of(new)
 
     def test_conditional_requests_get_304(self, client, world):
         _, response = pdf(client, "/downloads/kurzbroschuere.pdf")
@@ -176,6 +198,11 @@ class TestWithOneWorld:
             assert since.status_code == 304
             render.assert_not_called()
         Measure.objects.get(code="SC-1.1").tags.add("Neu")
+        # The stored file is still the one the client has, until the worker renews it.
+        assert (
+            client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
+        )
+        run_queued_tasks()
         changed = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag)
         assert changed.status_code == 200
         assert changed["ETag"] != etag
@@ -215,13 +242,16 @@ class TestWithOneWorld:
         with mock.patch.object(publications, "render_pdf") as render:
             page = client.get("/downloads/").content.decode()
             render.assert_not_called()
+        assert page.count("wird gerade erstellt") == 3
+        assert not re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
+        renders.renew_main_documents(delay=datetime.timedelta(0))
+        assert run_queued_tasks() == 3
+        page = client.get("/downloads/").content.decode()
+        assert len(re.findall(r"PDF, [\d,]+\xa0(KB|MB)", page)) == 3
         for slug in ("kurzbroschuere", "digitalisierungsstrategie", "sachstandsbericht"):
             assert f"iserlohn-digital-{slug}-{day.isoformat()}.pdf" in page
         assert page.count(f"Stand {day:%d.%m.%Y}") >= 3
-        assert not re.search(r"PDF, [\d,]+\xa0(KB|MB)", page)
-        pdf(client, "/downloads/kurzbroschuere.pdf")
-        page = client.get("/downloads/").content.decode()
-        assert len(re.findall(r"PDF, [\d,]+\xa0(KB|MB)", page)) == 1
+        assert "wird aktualisiert" not in page
 
     def test_write_publications_writes_every_document_with_progress(self, tmp_path, world):
         out = io.StringIO()

@@ -99,8 +99,16 @@ class Command(BaseCommand):
             _dump(GROUPS, natural_foreign=True, natural_primary=True)
             + _dump(ACCOUNTS, natural_foreign=True)
             # The content version only keys caches (a restore starts a new one anyway);
-            # pending imports are checked files waiting for a moment, not content.
-            + _dump(CONTENT, exclude=["strategy.contentversion", "measures.pendingimport"])
+            # pending imports are checked files waiting for a moment, not content; the
+            # stored PDFs are made anew from the content by the task worker.
+            + _dump(
+                CONTENT,
+                exclude=[
+                    "strategy.contentversion",
+                    "measures.pendingimport",
+                    "measures.publicationfile",
+                ],
+            )
             + _dump(ADMIN_LOG, natural_foreign=True)
         )
         objects += stored_files(objects)

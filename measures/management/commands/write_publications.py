@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from measures import publications
 from measures.forms import ReportForm
+from measures.models import Measure
 
 
 class Command(BaseCommand):
@@ -31,27 +32,19 @@ class Command(BaseCommand):
             raise CommandError(f"Ordner {target} lässt sich nicht anlegen: {error}") from error
         today = timezone.localdate()
         since = ReportForm.default_since(today)
+        # The same functions the task worker builds the stored files with.
         jobs = [
-            (publications.BROCHURE, publications.brochure_context, {}),
-            (publications.STRATEGY, publications.strategy_context, {}),
-            (
-                publications.REPORT,
-                lambda: publications.report_context(today, since),
-                {"key": publications.report_key(today, since), "day": today},
-            ),
+            publications.brochure,
+            publications.strategy,
+            lambda: publications.report(today, since),
         ]
         if not without_sheets:
-            for measure in publications.measure_sheet_measures():
-                jobs.append(
-                    (
-                        publications.MEASURE_SHEET,
-                        lambda measure=measure: publications.measure_sheet_context(measure),
-                        publications.measure_sheet_options(measure),
-                    )
-                )
-        for number, (publication, factory, options_) in enumerate(jobs, start=1):
-            # Waits for a render slot of this machine instead of giving up.
-            rendered = publications.get_pdf(publication, factory, wait=True, **options_)
+            jobs += [
+                lambda measure=measure: publications.measure_sheet(measure)
+                for measure in Measure.objects.published().order_by("code")
+            ]
+        for number, build in enumerate(jobs, start=1):
+            rendered = build()
             path = target / rendered.filename
             path.write_bytes(rendered.content)
             self.stdout.write(
