@@ -70,17 +70,17 @@ seed: $(VENV)/.installed
 	$(DEV_ENV) $(MANAGE) load_seed
 
 # Benchmarks run on their own database file, never on the one of `make run`.
-BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung} ALLOWED_HOSTS=testserver DATABASE_URL=sqlite:///$(CURDIR)/bench.sqlite3
+BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung} ALLOWED_HOSTS=testserver DATABASE_URL=sqlite:///$(CURDIR)/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/bench-media
 
 bench-pdf: $(VENV)/.installed
-	rm -f bench.sqlite3
+	rm -rf bench.sqlite3* bench-media
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) load_seed
 	$(BENCH_ENV) $(MANAGE) bench_publications --label "(Seed-Daten)"
 	$(BENCH_ENV) $(MANAGE) generate_measures 500
 	$(BENCH_ENV) $(MANAGE) bench_publications --label "(Seed-Daten + 500 erzeugte)"
-	rm -f bench.sqlite3
+	rm -rf bench.sqlite3* bench-media
 
 # Needs PostgreSQL (PERF_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), Redis
 # (PERF_REDIS_URL, default database 15 on 127.0.0.1:6379) and wrk (apt-get install wrk).

@@ -31,7 +31,7 @@ CACHED_SHARE, UNCACHED_SHARE, P99_MS, SEARCH_P50_MS, GROWTH = 0.60, 0.25, 50, 10
 
 
 def drive(base: str, path: str) -> dict:
-    status = harness.fetch(base + path)  # also fills the caches
+    status = harness.fetch_ready(base + path)  # also fills the caches, renders the PDF
     if status != 200:
         harness.fail(f"{base}{path} antwortet mit {status}.")
     result = harness.wrk(base, [path], connections=CLIENTS, seconds=SECONDS)
@@ -53,6 +53,7 @@ def run_dataset(label: str, measures: int) -> dict:
         harness.gunicorn(env, 8081) as cached,
         harness.gunicorn(dict(env, PAGE_CACHE="0"), 8082) as uncached,
         harness.gunicorn(env, 8083, app="perf.hello:application") as hello,
+        harness.task_worker(env),
     ):
         code = harness.api_items(cached, "measures")[0]["code"]
         results = {"hello": drive(hello, "/")}

@@ -157,6 +157,36 @@ def gunicorn(env: dict[str, str], port: int, app: str = "iserlohn_digital.wsgi",
         os.unlink(log_path)
 
 
+@contextlib.contextmanager
+def task_worker(env: dict[str, str]):
+    """The task worker beside gunicorn (`manage.py db_worker`), as in production: it
+    renders the PDFs."""
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.2", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def fetch_ready(url: str, seconds: float = 600) -> int:
+    """Status of a GET of `url` once the task worker has made the document: a PDF not
+    rendered yet answers 202 ("wird erstellt") until then."""
+    deadline = time.monotonic() + seconds
+    while (status := fetch(url)) == 202 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return status
+
+
 def wait_until_ready(url: str, process: subprocess.Popen, log: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

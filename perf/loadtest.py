@@ -68,9 +68,12 @@ def main() -> int:
     env = harness.production_env(database_url)
     try:
         harness.prepare_portal(env)
-        with harness.gunicorn(env, PORT) as base:
+        with harness.gunicorn(env, PORT) as base, harness.task_worker(env):
             paths = url_mix(base)
-            broken = [(p, s) for p in paths if (s := harness.fetch(base + p)) >= 400]
+            # Also warms the caches and has the worker render the PDFs of the mix.
+            broken = [
+                (p, s) for p in paths if (s := harness.fetch_ready(base + p)) >= 400 or s == 202
+            ]
             if broken:
                 harness.fail(f"Diese Adressen antworten schon ohne Last mit Fehlern: {broken}")
             result = harness.wrk(base, paths, connections=CONNECTIONS, seconds=SECONDS)
