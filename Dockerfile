@@ -23,11 +23,15 @@ WORKDIR /app
 COPY --chown=portal:portal . .
 RUN SECRET_KEY=nur-fuer-den-build python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media && chown portal:portal /app/media
-# The frozen council reports (MEDIA_ROOT): keep them on a volume, backed up with the database.
+# The frozen council reports and the rendered PDFs (MEDIA_ROOT): keep them on a volume that
+# the web servers and the workers share, backed up with the database.
 ENV MEDIA_ROOT=/app/media
 VOLUME ["/app/media"]
 USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+# The web server. The same image runs the task worker that renders the PDFs, one or more
+# containers beside the web server (they answer no HTTP, so without the health check):
+#   docker run --no-healthcheck … iserlohn-digital python manage.py db_worker --no-reload
 CMD ["gunicorn", "--config", "iserlohn_digital/gunicorn.conf.py", "iserlohn_digital.wsgi"]

@@ -22,7 +22,7 @@ TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests} SECU
 .PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean
 
 help:
-	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 starten"
+	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 und den Task-Worker starten"
 	@echo "make test       – alle Tests (SQLite; PostgreSQL mit DATABASE_URL=postgres://…)"
 	@echo "make lint       – ruff, hadolint, Migrations- und Systemprüfung"
 	@echo "make fmt        – Code formatieren"
@@ -43,9 +43,13 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# The web server and, beside it, the task worker that renders the PDFs; Ctrl+C ends both.
 run: $(VENV)/.installed
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_seed
+	$(DEV_ENV) $(MANAGE) renew_publications
+	$(DEV_ENV) $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
