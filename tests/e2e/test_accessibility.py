@@ -178,26 +178,37 @@ def test_feedback_form_in_its_error_state_is_accessible(seeded_site, page_at):
         assert horizontal_overflow(page) <= 0
 
 
-def test_pages_that_refuse_a_pdf_are_accessible(seeded_server, page_at, monkeypatch):
-    """What a visitor sees instead of a PDF: too long a list, a bad report date, every
-    render slot taken."""
-    from iserlohn_digital.pdf import render_slot
+def test_pages_shown_instead_of_a_pdf_are_accessible(seeded_server, page_at, monkeypatch):
+    """What a visitor sees instead of a PDF: too long a list, a bad report date, a
+    document the worker is still making (the page reloads itself)."""
     from measures import views
 
     monkeypatch.setattr(views, "LIST_PDF_LIMIT", 2)
-    refusals = {
-        "zu lang": "/massnahmen/export.pdf?status=umsetzung",
-        "falsches Datum": "/downloads/sachstandsbericht.pdf?stichtag=2026-05-17",
-        "ausgelastet": "/downloads/digitalisierungsstrategie.pdf",
+    answers = {
+        "zu lang": ("/massnahmen/export.pdf?status=umsetzung", 400),
+        "falsches Datum": ("/downloads/sachstandsbericht.pdf?stichtag=2026-05-17", 400),
+        "wird erstellt": ("/massnahmen/SC-1.1/steckbrief.pdf", 202),
     }
-    with render_slot():
-        for label, path in refusals.items():
-            for width in WIDTHS:
-                page = page_at(width)
-                response = page.goto(seeded_server.url + path)
-                assert response.status in (400, 503), (label, response.status)
-                assert_accessible(page, f"{label} bei {width} px")
-                assert horizontal_overflow(page) <= 0, label
+    for label, (path, status) in answers.items():
+        for width in WIDTHS:
+            page = page_at(width)
+            response = page.goto(seeded_server.url + path)
+            assert response.status == status, (label, response.status)
+            assert_accessible(page, f"{label} bei {width} px")
+            assert horizontal_overflow(page) <= 0, label
+
+
+def test_the_waiting_page_opens_the_pdf_once_the_worker_has_made_it(seeded_server, page_at):
+    from tests.worker import run_worker
+
+    page = page_at(320)
+    path = "/massnahmen/SC-1.2/steckbrief.pdf"
+    assert page.goto(seeded_server.url + path).status == 202
+    assert "öffnet sich dann in diesem Fenster von selbst" in page.text_content("[role=status]")
+    run_worker()
+    # The page asks again every three seconds and then shows the document itself.
+    page.wait_for_function("() => document.contentType === 'application/pdf'", timeout=120_000)
+    assert page.url == seeded_server.url + path
 
 
 def test_postponements_and_a_finished_measure_are_accessible(seeded_server, page_at):

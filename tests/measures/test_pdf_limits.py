@@ -200,7 +200,7 @@ class TestBoundedRenders:
             assert waiting.status_code == 202
             assert waiting["Retry-After"] == "3"
             assert "wird gerade aus den aktuellen Daten erzeugt" in waiting.text
-            assert '<meta http-equiv="refresh" content="3">' in waiting.text
+            assert 'data-pdf-wait="/downloads/digitalisierungsstrategie.pdf"' in waiting.text
             assert client.get("/downloads/kurzbroschuere.pdf").status_code == 200
             assert client.get("/").status_code == 200
         run_queued_tasks()
