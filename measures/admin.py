@@ -986,16 +986,7 @@ class PublicationFileAdmin(admin.ModelAdmin):
     """The stored PDFs and their renders in the task worker, to read: how far a render has
     come, when each file was made, how long it took and how much memory it needed."""
 
-    list_display = [
-        "__str__",
-        "state_and_progress",
-        "stand",
-        "size_label",
-        "rendered_at",
-        "render_seconds",
-        "peak_mib",
-        "requested_at",
-    ]
+    list_display = ["__str__", "state_and_progress", "stand", "size_label", "last_render"]
     list_filter = ["kind", "state"]
     fields = [
         "kind",
@@ -1032,6 +1023,14 @@ class PublicationFileAdmin(admin.ModelAdmin):
         if document.state == PublicationFile.State.RUNNING and document.progress:
             return f"{label}: {document.progress}"
         return label
+
+    @admin.display(description="letzte Erstellung", ordering="rendered_at")
+    def last_render(self, document):
+        if document.rendered_at is None:
+            return "–"
+        when = timezone.localtime(document.rendered_at).strftime("%d.%m.%Y %H:%M")
+        seconds = f"{document.render_seconds or 0:.1f}".replace(".", ",")
+        return f"{when} in {seconds} s, Speicher-Spitze {document.peak_mib or '–'} MiB"
 
     @admin.display(description="Größe", ordering="size")
     def size_label(self, document):

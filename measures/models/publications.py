@@ -63,6 +63,10 @@ class PublicationFile(models.Model):
 
     def __str__(self):
         label = self.get_kind_display()
+        if self.kind == self.Kind.LIST:
+            return f"{label} ({self.params.get('filters') or 'alle'})"
+        if self.kind == self.Kind.REPORT and self.key:
+            return f"{label} (Stichtag {self.params['stichtag']}, seit {self.params['seit']})"
         return f"{label} ({self.key})" if self.key else label
 
     @property
