@@ -134,6 +134,14 @@ def request_render(
         return stored(kind, key)
 
 
+def mark_requested(document: PublicationFile) -> None:
+    """Notes that the document is still asked for (at most one write a day), so that
+    `prune` keeps it."""
+    now = timezone.now()
+    if now - document.requested_at > datetime.timedelta(days=1):
+        PublicationFile.objects.filter(pk=document.pk).update(requested_at=now)
+
+
 def renew_main_documents(delay: datetime.timedelta | None = None, **kwargs):
     """After a content change: the main documents are rendered anew, once."""
     if delay is None:

@@ -179,6 +179,8 @@ def _serve_publication(request, kind, key="", params=None):
             return _being_rendered(request, document)
     elif not renders.is_current(document, version, today):
         renders.request_render(kind, key, params)
+    else:
+        renders.mark_requested(document)
     last_modified = int(document.rendered_at.timestamp())
     not_modified = get_conditional_response(
         request, etag=document.etag, last_modified=last_modified

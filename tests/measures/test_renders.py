@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from iserlohn_digital.pdf import render_pdf, render_slot
-from measures import publications
+from measures import publications, renders
 from measures.models import Measure, PublicationFile
 from tests.builders import make_world
 from tests.worker import run_queued_tasks, run_worker, worker_running
@@ -165,3 +165,25 @@ def test_a_render_reports_its_progress_and_peak_memory(settings):
     assert "Seiten werden gesetzt: Seite 1" in notes
     assert notes[-1] == "PDF wird abgeschlossen"
     assert 20 < stats["peak_mib"] < settings.PDF_RENDER_MEMORY_LIMIT_MIB
+
+
+def test_documents_nobody_asked_for_in_a_while_are_deleted_with_their_files(client, settings):
+    settings.PUBLICATION_KEEP_DAYS = 90
+    make_world(2)
+    for code in ("SC-1.1", "SC-1.2"):
+        client.get(f"/massnahmen/{code}/steckbrief.pdf")
+    renders.renew_main_documents(delay=datetime.timedelta(0))
+    run_queued_tasks()
+    long_ago = timezone.now() - datetime.timedelta(days=91)
+    PublicationFile.objects.update(requested_at=long_ago)
+    client.get("/massnahmen/SC-1.1/steckbrief.pdf")  # still asked for
+    old = PublicationFile.objects.get(key="SC-1.2")
+    assert renders.prune() == 1
+    assert not old.file.storage.exists(old.file.name)
+    kept = set(PublicationFile.objects.values_list("kind", "key"))
+    assert kept == {
+        ("kurzbroschuere", ""),
+        ("digitalisierungsstrategie", ""),
+        ("sachstandsbericht", ""),
+        ("steckbrief", "SC-1.1"),
+    }
