@@ -21,6 +21,8 @@ class PortalConfig(AppConfig):
         from . import checks  # noqa: F401 – registers the deployment checks
         from .db import set_statement_timeout
         from .pdf import patch_pydyf
+        from .pdf_structure import patch_weasyprint_tags
 
         patch_pydyf()
+        patch_weasyprint_tags()
         connection_created.connect(set_statement_timeout, dispatch_uid="statement-timeout")

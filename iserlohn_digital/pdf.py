@@ -28,6 +28,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .pdf_structure import fix_structure, record_boxes
+
 # Relative links in the templates resolve against this address; the fetcher below maps
 # its static paths to files and refuses everything else.
 BASE_URL = "https://pdf.invalid/"
@@ -174,15 +176,18 @@ def render_pdf(
 
 
 def _write(html: str, attachments) -> bytes:
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
-    return document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        uncompressed_pdf=False,
-        attachments=[
-            Attachment(file_obj=io.BytesIO(content), name=name, description=description)
-            for name, content, description in attachments
-        ],
-    )
+    """Lays out and writes the PDF, then corrects its structure tree (pdf_structure)."""
+    with record_boxes() as origins:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher())
+        written = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
+            attachments=[
+                Attachment(file_obj=io.BytesIO(content), name=name, description=description)
+                for name, content, description in attachments
+            ],
+        )
+        return fix_structure(written, origins)
 
 
 class RenderFailed(Exception):

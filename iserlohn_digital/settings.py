@@ -368,6 +368,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # Announces at INFO, in every process, that it forwards its C++ messages.
+        "pikepdf": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # The access log above replaces Django's own request warnings (404 and the like).
         "django.request": {"level": "ERROR"},
