@@ -23,6 +23,7 @@ see "Patched third-party behaviour" in README.md.
 import contextlib
 import contextvars
 import io
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -461,24 +462,50 @@ class _Fixer:
 
     def rewrite_content(self):
         for index, mcids in self.artifacts.items():
-            if not mcids:
-                continue
-            page = self.pdf.pages[index]
-            instructions = []
-            for instruction in pikepdf.parse_content_stream(page):
-                operands, operator = instruction.operands, instruction.operator
-                if (
-                    str(operator) == "BDC"
-                    and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in mcids
-                ):
-                    kind = pikepdf.Name(mcids[int(operands[1].MCID)])
-                    instruction = pikepdf.ContentStreamInstruction(
-                        [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=kind)],
-                        pikepdf.Operator("BDC"),
-                    )
-                instructions.append(instruction)
-            page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+            if mcids:
+                page = self.pdf.pages[index]
+                content = _artifacts_in(page.Contents.read_bytes(), mcids)
+                if content is None:
+                    content = self.parse_and_rewrite(page, mcids)
+                page.obj.Contents = self.pdf.make_stream(content)
+
+    def parse_and_rewrite(self, page, mcids):
+        instructions = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, operator = instruction.operands, instruction.operator
+            if (
+                str(operator) == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in mcids
+            ):
+                kind = pikepdf.Name(mcids[int(operands[1].MCID)])
+                instruction = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=kind)],
+                    pikepdf.Operator("BDC"),
+                )
+            instructions.append(instruction)
+        return pikepdf.unparse_content_stream(instructions)
+
+
+# How pydyf writes a marked-content sequence with an MCID (`begin_marked_content`).
+_MARKED = re.compile(rb"/[A-Za-z]+\n<</MCID (\d+)>>\nBDC")
+
+
+def _artifacts_in(content: bytes, mcids: dict[int, str]) -> bytes | None:
+    """`content` with the sequences of `mcids` as artifacts of their kind, found as pydyf
+    writes them; None if not all are found so (then the page is parsed instead)."""
+    found = 0
+
+    def replace(match):
+        nonlocal found
+        kind = mcids.get(int(match[1]))
+        if kind is None:
+            return match[0]
+        found += 1
+        return b"/Artifact <</Type " + kind.encode() + b">> BDC"
+
+    content = _MARKED.sub(replace, content)
+    return content if found == len(mcids) else None
 
 
 def fix_structure(data: bytes, origins: dict[int, Origin]) -> bytes:
