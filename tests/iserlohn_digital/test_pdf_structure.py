@@ -227,6 +227,13 @@ def audit(data: bytes) -> Audit:
                 result.tables.append(f"Table without rows: {text_of(element)!r}")
             if kids.count("/THead") > 1 or kids.count("/TBody") > 1:
                 result.tables.append(f"Table with {kids}")
+    header_ids = {bytes(e.ID) for e in order if str(e.S) == "/TH" and "/ID" in e}
+    for element in order:
+        attributes = element.get("/A")
+        if str(element.S) == "/TD" and isinstance(attributes, pikepdf.Dictionary):
+            for header in attributes.get("/Headers", []):
+                if bytes(header) not in header_ids:
+                    result.tables.append(f"cell refers to a missing header {bytes(header)!r}")
     for first, second in zip(order, order[1:], strict=False):
         # A table continued on the next page, as a second table right after the first.
         if str(first.S) == "/Table" and str(second.S) == "/Table" and second.P == first.P:
