@@ -154,7 +154,8 @@ def render_pdf(
     The template sets the document's language (`<html lang="de">`), its title (shown by
     the PDF reader instead of the file name) and its metadata (`<meta name="author">`,
     `description`, `keywords`); headings become bookmarks. `attachments` are embedded
-    files, each as (file name, content, description).
+    files, each as (file name, content, description). WeasyPrint's structure tree is
+    corrected afterwards (`iserlohn_digital.pdf_structure.fix_structure`).
 
     With `isolated` (the task worker), the template is rendered here and the layout runs
     in a child process limited to PDF_RENDER_MEMORY_LIMIT_MIB of address space, so a
