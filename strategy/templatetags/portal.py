@@ -1,8 +1,12 @@
 """Template helpers shared by all pages: Markdown, dates at quarter precision, status."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from iserlohn_digital.quarters import quarter_label
@@ -81,3 +85,40 @@ def css_string(text):
         .replace("\r", " ")
     )
     return mark_safe(escaped)  # safe: quotes, backslashes and "<" are escaped above
+
+
+# Units that only say "counted": a number of them reads as German without the unit
+# ("5", not "5 Anzahl"); what is counted is in the indicator's name.
+COUNT_UNITS = {"anzahl", "stück", "stk.", "stk"}
+
+
+@register.filter
+def with_unit(value, unit):
+    """A Kennzahl's value with its unit as German prose: "38 %", "120 MWh/Jahr", "5"."""
+    if value is None or value == "":
+        return ""
+    number = floatformat(value, "-2g")
+    unit = (unit or "").strip()
+    if not unit or unit.lower() in COUNT_UNITS:
+        return number
+    return f"{number}\N{NO-BREAK SPACE}{unit}"
+
+
+@register.filter
+def clause(text):
+    """A sentence as a clause of a list joined with "; ": without its final full stop."""
+    text = str(text).rstrip()
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+_COMPOUND = re.compile(r"\w+(?:-\w+)+")
+
+
+@register.filter
+def keep_compounds(text):
+    """Escaped text whose hyphenated compounds ("E-Akte", "3D-Stadtmodell") never break at
+    their hyphen: the embedded font has no non-breaking hyphen, so each is kept whole."""
+    escaped = str(conditional_escape(text))
+    return mark_safe(  # safe: escaped above; only our own spans are added
+        _COMPOUND.sub(lambda match: f'<span class="nobr">{match.group(0)}</span>', escaped)
+    )
