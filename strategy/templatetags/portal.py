@@ -122,3 +122,13 @@ def keep_compounds(text):
     return mark_safe(  # safe: escaped above; only our own spans are added
         _COMPOUND.sub(lambda match: f'<span class="nobr">{match.group(0)}</span>', escaped)
     )
+
+
+_QUARTER = re.compile(r"\b(Q[1-4]) (\d{4})\b")
+
+
+@register.filter
+def unbroken_quarters(text):
+    """A period such as "Q1 2021 – Q4 2026" that wraps only after the dash, never inside
+    a quarter (narrow table columns)."""
+    return _QUARTER.sub("\\1\N{NO-BREAK SPACE}\\2", str(text))
