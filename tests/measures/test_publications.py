@@ -49,8 +49,11 @@ def pdf(client, path, **headers):
 
 
 def text_of(reader):
-    # Lines may break anywhere; compare with whitespace collapsed.
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    # Lines may break anywhere, also inside a hyphenated word (WeasyPrint's hyphen is
+    # U+2010, a hyphen in the text is U+002D): compare with whitespace collapsed and
+    # hyphenated words joined.
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return re.sub(r"(\w)\u2010 (\w)", r"\1\2", text)
 
 
 def embedded_fonts(reader):
