@@ -219,10 +219,14 @@ def _status_summary(measures):
 
 
 def _with_architecture(substrategies, principles):
+    """What the Architektur (strategy/includes/architecture.html, the same template as on
+    the web page) needs: each field's first measures and their number."""
     for substrategy in substrategies:
-        substrategy.architecture_svg = charts.architecture_svg(
-            substrategy, principles, substrategy.overarching_goals, substrategy.published_fields
-        )
+        substrategy.pillar_limit = charts.PILLAR_LIMIT
+        for field in substrategy.published_fields:
+            measures = list(field.measures.all())
+            field.first_measures = measures[: charts.PILLAR_LIMIT]
+            field.measure_count = len(measures)
     return substrategies
 
 

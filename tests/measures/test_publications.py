@@ -155,7 +155,12 @@ class TestWithOneWorld:
         walk(reader.trailer["/Root"]["/StructTreeRoot"])
         assert figures, "keine Abbildungen getaggt"
         assert all(alt and len(alt) > 20 for alt in figures), figures
-        assert any("Architektur" in alt for alt in figures)
+        # The Architektur is no picture but text (the web page's nested lists), each
+        # measure with its status in words.
+        text = text_of(reader)
+        measure = world["measures"][0]
+        assert "-Architektur" in text
+        assert f"{measure.code} {measure.title}, Status: {measure.get_status_display()}" in text
 
     def test_links_in_the_brochure_point_to_the_live_site(self, client, world, settings):
         settings.SITE_URL = "https://digitalisierung.example"
