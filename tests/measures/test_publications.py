@@ -416,3 +416,58 @@ def test_sachstandsbericht_shows_the_strategy_of_its_stichtag_under_that_one_dat
     assert f"Stand {today}" not in text
     assert re.search(r"Titel am Stichtag in Umsetzung 20 %", text)
     assert "Heutiger Titel" not in text and "Neu im August" not in text
+
+
+def test_a_steckbrief_is_one_page_without_stray_punctuation_or_counted_units(client):
+    from measures.models import Indicator
+    from tests.builders import make_goal
+
+    world = make_world(1)
+    measure = world["measures"][0]
+    for title in ("Daten werden offen genutzt.", "Die Verwaltung arbeitet digital."):
+        measure.goals.add(make_goal(substrategy=world["substrategy"], title=title))
+    Indicator.objects.create(
+        measure=measure,
+        name="Angebundene Datensätze",
+        unit="Anzahl",
+        baseline=0,
+        target=40,
+        current=18,
+        as_of=datetime.date(2026, 6, 1),
+    )
+    reader, _ = pdf(client, f"/massnahmen/{measure.code}/steckbrief.pdf")
+    text = text_of(reader)
+    assert len(reader.pages) == 1, "kein Deckblatt, eine Seite"
+    assert "Seite 1 von 1" in text
+    assert ".;" not in text
+    assert "Daten werden offen genutzt;" in text or "Daten werden offen genutzt." in text
+    assert "Angebundene Datensätze: Ausgangswert 0, Ziel 40, aktuell 18 (Stand" in text
+    assert "Anzahl" not in text
+
+
+def test_the_list_pdf_has_no_cover_and_its_columns_fit_their_text(client):
+    world = make_world(3)
+    field = world["field"]
+    field.name = "Datenmanagementinfrastruktur"
+    field.save()
+    reader, _ = pdf(client, "/massnahmen/export.pdf?status=umsetzung")
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    # The list itself starts on the first page, under a short header instead of a cover.
+    assert "3 Maßnahmen" in first_page and "Seite 1 von" in first_page
+    # Each row's text lies inside its column: the status never starts left of the
+    # Status column's heading (it used to be printed over the Handlungsfeld).
+    positions, hyphenated = {}, []
+
+    def visit(text, cm, tm, font, size):
+        if text.startswith("Datenmanagement"):
+            hyphenated.append(text.strip())
+        if text.strip() in {"Status", "in Umsetzung"} or text.startswith("Datenmanagement"):
+            positions.setdefault(text.strip(), []).append(tm[4] + cm[4])
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    heading = min(positions["Status"])
+    assert positions["in Umsetzung"] and all(x >= heading - 1 for x in positions["in Umsetzung"]), (
+        positions
+    )
+    # A word longer than its column is hyphenated inside it, not printed over the next.
+    assert hyphenated and "Datenmanagementinfrastruktur" not in hyphenated, hyphenated
