@@ -263,7 +263,8 @@ def audit(data: bytes) -> Audit:
             description = " ".join(
                 str(annotation.get("/Contents", element.get("/Alt", ""))).split()
             )
-            visible = "".join(text_of(element).split())
+            # Line-end hyphens of the German hyphenation (U+2010) are not part of the text.
+            visible = "".join(text_of(element).replace("\u2010", "").split())
             if not description:
                 result.links.append(f"{where}: link without description")
             elif "/Dest" in annotation and description == str(annotation.Dest):

@@ -138,7 +138,7 @@ def test_the_steckbrief_pdf_lists_them_too(linked):
     # The PDF's template, without rendering a PDF.
     measure = measure_sheet_measures().get(pk=linked.pk)
     html = render_to_string("pdf/includes/steckbrief.html", {"measure": measure})
-    assert "<h4>Ratsdokumente</h4>" in html
+    assert '<h4 class="subheading">Ratsdokumente</h4>' in html
     assert "V/2026/123 vom 12.03.2026" in html
 
 
