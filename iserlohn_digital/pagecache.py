@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-# Larger answers (the full strategy as PDF) are cached by the PDF cache on their own.
+# Larger answers are not kept (PDFs are files the task worker stores, served as they are).
 MAX_SIZE = 1024 * 1024
 # Searches and filters make many addresses; they are kept shorter than plain pages.
 TIMEOUT = 60 * 60 * 24
