@@ -66,8 +66,9 @@ def is_current(document: PublicationFile, version: int, today: datetime.date) ->
     return True
 
 
-def _render_pending(document: PublicationFile, version: int) -> bool:
-    """Whether a render that will show `version` is queued or running."""
+def _render_pending(document: PublicationFile, version: int, due: datetime.datetime) -> bool:
+    """Whether a render that will show `version` is queued (to start by `due`) or
+    running."""
     from .tasks import render_publication
 
     if not document.task_id or document.state not in (State.QUEUED, State.RUNNING):
@@ -82,8 +83,10 @@ def _render_pending(document: PublicationFile, version: int) -> bool:
         result = render_publication.get_result(document.task_id)
     except TaskResultDoesNotExist:
         return False
-    # A queued task renders whatever the content is when it starts.
-    return result.status == "READY"
+    # A queued task renders whatever the content is when it starts; one that waits
+    # longer than asked (a change's delay, when a first visitor asks) is overtaken.
+    run_after = result.task.run_after
+    return result.status == "READY" and (run_after is None or run_after <= due)
 
 
 def request_render(
@@ -95,7 +98,7 @@ def request_render(
     client: str | None = None,
 ) -> PublicationFile:
     """Makes sure a render of the current content is queued or running for the document,
-    `delay` from now at the earliest, and returns the document's row. `client`, an
+    to start `delay` from now (or sooner), and returns the document's row. `client`, an
     anonymous visitor's address, may ask for at most PDF_RENDERS_PER_CLIENT documents
     that do not exist yet in PDF_RENDER_WINDOW (RenderRefused 429 beyond)."""
     from .tasks import render_publication
@@ -118,7 +121,7 @@ def request_render(
                     if not verdict.allowed:
                         raise publications.RenderRefused(429, verdict.retry_after, TOO_MANY)
                 document = PublicationFile.objects.create(kind=kind, key=key, params=params or {})
-            elif _render_pending(document, version):
+            elif _render_pending(document, version, now + (delay or datetime.timedelta(0))):
                 return document
             task = render_publication
             if delay:

@@ -178,7 +178,8 @@ def _serve_publication(request, kind, key="", params=None):
         if not document.has_file:
             return _being_rendered(request, document)
     elif not renders.is_current(document, version, today):
-        renders.request_render(kind, key, params)
+        # Renewed with the delay of a change: edits close together cause one render.
+        renders.request_render(kind, key, params, delay=settings.PUBLICATION_DEBOUNCE)
     else:
         renders.mark_requested(document)
     last_modified = int(document.rendered_at.timestamp())

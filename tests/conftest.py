@@ -1,3 +1,4 @@
+import datetime
 import os
 import socket
 import tempfile
@@ -48,6 +49,8 @@ def fast_test_settings():
         # A visitor's first request for a PDF does not wait for the worker: tests run the
         # queued renders themselves (tests/worker.py).
         PUBLICATION_WAIT=0,
+        # Renders after a change are due at once; tests of the delay set it themselves.
+        PUBLICATION_DEBOUNCE=datetime.timedelta(0),
         # Renders of this run take slots of its own: another run, or `make run`, on the same
         # machine does not make its PDFs wait.
         PDF_RENDER_LOCK_DIR=os.environ["PDF_RENDER_LOCK_DIR"],

@@ -9,6 +9,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -187,3 +188,20 @@ def test_documents_nobody_asked_for_in_a_while_are_deleted_with_their_files(clie
         ("sachstandsbericht", ""),
         ("steckbrief", "SC-1.1"),
     }
+
+
+def test_a_first_request_and_make_run_do_not_wait_for_the_delay_of_a_change(client, settings):
+    settings.PUBLICATION_DEBOUNCE = datetime.timedelta(minutes=1)
+    make_world(1)
+    renders.renew_main_documents()  # as after a change: due in a minute
+    assert run_queued_tasks() == 0
+    # The first visitor's request for the brochure queues a render due at once.
+    assert client.get(BROCHURE).status_code == 202
+    assert run_queued_tasks() == 1
+    assert client.get(BROCHURE).status_code == 200
+    # `renew_publications` (make run, after loading data) too, for the other two.
+    call_command("renew_publications", stdout=io.StringIO())
+    with mock.patch.object(publications, "render_pdf", wraps=publications.render_pdf) as render:
+        run_queued_tasks()
+        assert render.call_count == 2  # the brochure is current already
+    assert {d.state for d in PublicationFile.objects.all()} == {PublicationFile.State.READY}
