@@ -9,11 +9,20 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from measures.models import CouncilDocument, Indicator, Measure, Postponement, StatusUpdate
+from measures import renders
+from measures.models import (
+    CouncilDocument,
+    Indicator,
+    Measure,
+    Postponement,
+    PublicationFile,
+    StatusUpdate,
+)
 from measures.schedule import change_schedule
 from tests.builders import make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
 from tests.measures.test_editing import change_url, form_data
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +54,11 @@ def assert_admin_pages_answer(client, model, expected_add=200):
             title="Sachstand",
             url="https://ratsinfo.example/vorlage/1",
         )
+    if model is PublicationFile:
+        # Made by the task worker: a Steckbrief rendered as a visitor asked for it.
+        renders.request_render("steckbrief", "SC-1.1", {"code": "SC-1.1"})
+        run_queued_tasks()
+        expected_add = 403
     obj = model._default_manager.first()
     assert obj is not None, f"seed has no {model._meta.label}"
     assert client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
