@@ -71,3 +71,13 @@ def worker_running():
         thread.join(120)
     assert not thread.is_alive(), "Der Worker ist nicht beendet."
     assert not failures, failures
+
+
+def current_pdf(client, path: str) -> bytes:
+    """The PDF at `path` as it shows the current content: asked for, rendered by the
+    worker if that was needed (a first request, or one after a change), asked for again."""
+    response = client.get(path)
+    if run_queued_tasks():
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return b"".join(response.streaming_content)

@@ -19,6 +19,7 @@ from measures.updates import record_stand
 from tests.builders import make_field, make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
 from tests.measures.test_editing import change_url, form_data
+from tests.worker import current_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +46,8 @@ def assert_one_story(client, measure, *, status_label, progress, note):
     api = client.get(f"/api/v1/measures/{measure.code}").json()
     assert (api["status_label"], api["progress"]) == (status_label, progress)
     assert api["last_update"] == timezone.localdate().isoformat()
-    pdf = client.get(reverse("measures:measure-pdf", args=[measure.code]))
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = current_pdf(client, reverse("measures:measure-pdf", args=[measure.code]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert status_label in text and f"{progress} %" in text
 
 
@@ -156,8 +157,8 @@ def test_a_correction_of_the_latest_update_is_the_stand_and_the_public_record(se
     assert [(u["progress"], u["corrects_date"]) for u in api] == [(35, original.date.isoformat())]
     feed = client.get(reverse("opendata:feed-measure", args=[own.code])).content.decode()
     assert said in feed and "Erster Stand." not in feed
-    pdf = client.get(reverse("measures:measure-pdf", args=[own.code]))
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = current_pdf(client, reverse("measures:measure-pdf", args=[own.code]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "berichtigt die Meldung" in text and "Erster Stand." not in text
 
 
