@@ -940,8 +940,21 @@ class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records to read in the admin, written only by the operations that make them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Postponement)
-class PostponementAdmin(OwnUnitMixin, admin.ModelAdmin):
+class PostponementAdmin(OwnUnitMixin, ReadOnlyAdmin):
     """All postponements, to read: they are written only with a change of the plan (in
     the measure or Kennzahl form) and are never edited."""
 
@@ -963,15 +976,6 @@ class PostponementAdmin(OwnUnitMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="bisher")
     def old(self, postponement):
         return postponement.old_label
@@ -982,7 +986,7 @@ class PostponementAdmin(OwnUnitMixin, admin.ModelAdmin):
 
 
 @admin.register(PublicationFile)
-class PublicationFileAdmin(admin.ModelAdmin):
+class PublicationFileAdmin(ReadOnlyAdmin):
     """The stored PDFs and their renders in the task worker, to read: how far a render has
     come, when each file was made, how long it took and how much memory it needed."""
 
@@ -1007,15 +1011,6 @@ class PublicationFileAdmin(admin.ModelAdmin):
         "task_id",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Zustand", ordering="state")
     def state_and_progress(self, document):

@@ -140,11 +140,7 @@ def gunicorn(env: dict[str, str], port: int, app: str = "iserlohn_digital.wsgi",
         wait_until_ready(f"http://127.0.0.1:{port}/healthz", process, log_path)
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
         log.close()
         markers = ('"level": "ERROR"', '"level": "CRITICAL"', "[CRITICAL]", "WORKER TIMEOUT")
         errors = [
@@ -171,11 +167,17 @@ def task_worker(env: dict[str, str]):
     try:
         yield
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
+
+
+def stop(process: subprocess.Popen, seconds: float = 60) -> None:
+    """Ends a process started in a session of its own, with all its children: SIGTERM,
+    and SIGKILL if it has not ended after `seconds`."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def fetch_ready(url: str, seconds: float = 600) -> int:

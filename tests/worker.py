@@ -9,21 +9,26 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
+def _worker(worker_id: str, *, interval: float, batch: bool) -> Worker:
+    """django_tasks_db's worker as `db_worker` makes it, for the default queue."""
+    return Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 def run_queued_tasks() -> int:
     """Runs every task that is due, one after another, with the worker's own code
     (`Worker.run_task`), inside the test's transaction; returns how many ran. (The full
     `db_worker` command closes database connections between tasks, which a test inside a
     transaction cannot allow; transactional tests use `run_worker`.)"""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = _worker("test-worker", interval=0, batch=True)
     ran = 0
     while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
         result.claim(worker.worker_id)
@@ -42,16 +47,7 @@ def worker_running():
     """The real worker (django_tasks_db's `Worker`, as `db_worker` runs it) in a thread of
     its own with its own database connection, until the block ends. Needs a transactional
     test (`django_db(transaction=True)`), as the worker sees only committed data."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0.05,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker-thread",
-        excluded_queue_names=[],
-    )
+    worker = _worker("test-worker-thread", interval=0.05, batch=False)
     failures = []
 
     def run():
