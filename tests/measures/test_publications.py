@@ -205,7 +205,9 @@ class TestWithOneWorld:
             since = client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_MODIFIED_SINCE=modified)
             assert since.status_code == 304
             render.assert_not_called()
-        Measure.objects.get(code="SC-1.1").tags.add("Neu")
+        measure = world["measures"][0]
+        measure.title = "Ein Titel, den die Broschüre zeigt"
+        measure.save()
         # The stored file is still the one the client has, until the worker renews it.
         assert (
             client.get("/downloads/kurzbroschuere.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
