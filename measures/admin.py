@@ -102,7 +102,7 @@ class OwnUnitMixin:
 
 @admin.register(OrganisationalUnit)
 class OrganisationalUnitAdmin(HistoryAdmin):
-    list_display = ["name", "abbreviation", "email", "phone"]
+    list_display = ["name", "abbreviation", "email", "phone", "review_text_changes"]
     search_fields = ["name", "abbreviation"]
     filter_horizontal = ["members"]
     prepopulated_fields = {"slug": ["name"]}

@@ -21,6 +21,18 @@ class OrganisationalUnit(models.Model):
         verbose_name="Mitarbeitende",
         help_text="Diese Konten dürfen die Maßnahmen der Organisationseinheit bearbeiten.",
     )
+    review_text_changes = models.BooleanField(
+        "Textänderungen prüfen",
+        default=False,
+        help_text="Textänderungen des Fachbereichs an veröffentlichten Maßnahmen erscheinen "
+        "erst, wenn die Redaktion sie freigibt. Neue Stände gelten immer sofort.",
+    )
+    direct_update_links = models.BooleanField(
+        "Stand melden ohne Anmeldung",
+        default=False,
+        help_text="Der Link in den Erinnerungen öffnet das Formular „Stand melden“ ohne "
+        "Anmeldung. Jede Nutzung wird mit Person und Zeit protokolliert.",
+    )
     is_example = models.BooleanField("Beispielinhalt", default=False)
 
     objects = SlugManager()
