@@ -12,7 +12,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from measures import publications, renders
-from measures.models import Measure
 from tests.builders import make_measure, make_update, make_world
 from tests.clock import frozen_clock
 from tests.conftest import shared_by_class
