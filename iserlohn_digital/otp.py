@@ -44,6 +44,8 @@ class PortalAdminSite(OTPAdminSite):
     site_header = "Iserlohn digital – Redaktion"
     site_title = "Iserlohn digital"
     index_title = "Inhalte der Digitalisierungsstrategie"
+    # "Meine Aufgaben" above the list of contents (workspace app).
+    index_template = "workspace/admin_index.html"
 
     def __init__(self, name="admin"):
         # OTPAdminSite names itself "otpadmin"; the URLs stay in the "admin" namespace.

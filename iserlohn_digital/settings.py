@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "opendata",
     "perf",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,12 @@ EMAIL_BACKEND = (
 
 # A measure without a status update for longer than this shows "Stand veraltet".
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "183"))
+
+# The task worker mails each editor a digest of their measures that need attention on
+# this weekday (0 = Monday) at this hour (local time), and checks daily at this hour for
+# measures turned stale (workspace/reminders.py; `manage.py schedule_reminders`).
+REMINDER_WEEKDAY = int(os.environ.get("REMINDER_WEEKDAY", "0"))
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "7"))
 
 # The OParl 1.1 endpoint (System) of the city's Ratsinformationssystem. With it, the admin
 # resolves a pasted OParl address of a Vorlage on that host (measures/oparl.py); without

@@ -23,6 +23,8 @@ SITEMAPS = {
 }
 
 urlpatterns = [
+    # The editors' workspace ("Stand melden", reminder settings), before the admin's own.
+    path("admin/aufgaben/", include("workspace.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -1,0 +1,152 @@
+"""Reminders by e-mail, sent by the task worker (workspace/tasks.py).
+
+Weekly, each editor gets a digest of exactly their measures that need attention (the
+Redaktion only if they ask for all units), never an empty one; each measure with a signed
+one-use link to "Stand melden". Daily, a unit hears once when one of its measures has
+turned stale. Mail goes through Django's e-mail backend: plain text and simple HTML, in
+German, with absolute links to SITE_URL.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from iserlohn_digital.roles import is_redaktion
+from measures.models import Measure
+
+from . import attention
+from .models import EditorSettings, StaleNotice, UpdateLink
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def editors():
+    """Active staff with an e-mail address whose reminders are not paused."""
+    paused = EditorSettings.objects.filter(reminders_paused=True).values("user")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .exclude(pk__in=paused)
+        .order_by("pk")
+    )
+
+
+def digest_measures(user):
+    """The measures a user's digest covers: those of their units; all for a Redaktion
+    member who asked for all units."""
+    if is_redaktion(user) and EditorSettings.of(user).all_units_digest:
+        return Measure.objects.all()
+    return Measure.objects.editable_by(user)
+
+
+def send_digests(day: datetime.date | None = None) -> int:
+    """Mails each editor their digest if something needs attention; returns how many."""
+    day = day or timezone.localdate()
+    sent = 0
+    for user in editors():
+        found = attention.tasks(digest_measures(user), day)
+        if not found:
+            continue
+        items = [(task, link_for(user, task.measure)) for task in found]
+        send(
+            subject=_digest_subject(len(found)),
+            to=[user.email],
+            template="workspace/mail/digest",
+            context={"user": user, "items": items, "settings_url": _settings_url()},
+        )
+        sent += 1
+    return sent
+
+
+def _digest_subject(count: int) -> str:
+    if count == 1:
+        return "Iserlohn digital: eine Maßnahme braucht Ihren Stand"
+    return f"Iserlohn digital: {count} Maßnahmen brauchen Ihren Stand"
+
+
+def link_for(user, measure) -> str:
+    """A new signed one-use link to "Stand melden" for this editor and measure."""
+    link = UpdateLink.objects.create(editor=user, measure=measure)
+    return absolute(reverse("workspace:link", args=[link.token]))
+
+
+def notify_stale(day: datetime.date | None = None) -> int:
+    """Mails the unit of each measure that has turned stale and was not reported yet (to
+    the unit's address, else to its members); returns how many measures were reported."""
+    day = day or timezone.localdate()
+    reported = 0
+    stale = Measure.objects.stale(day).listing().order_by("code")
+    for measure in stale:
+        since = attention.stale_since(measure.last_seen)
+        try:
+            with transaction.atomic():
+                StaleNotice.objects.create(measure=measure, stale_since=since)
+                _mail_unit(measure, since)
+        except IntegrityError:
+            continue  # reported before
+        reported += 1
+    return reported
+
+
+def _mail_unit(measure, since):
+    unit = measure.lead_unit
+    members = list(editors().filter(organisational_units=unit))
+    if unit.email:
+        recipients = [(unit.email, members[0] if len(members) == 1 else None)]
+    else:
+        recipients = [(member.email, member) for member in members]
+    for address, member in recipients:
+        link = link_for(member, measure) if member is not None else ""
+        send(
+            subject=f"Iserlohn digital: Stand von {measure.code} veraltet",
+            to=[address],
+            template="workspace/mail/stale",
+            context={
+                "measure": measure,
+                "since": since,
+                "link": link,
+                "form_url": absolute(reverse("workspace:report-stand", args=[measure.pk])),
+                "settings_url": _settings_url(),
+            },
+        )
+
+
+def _settings_url():
+    return absolute(reverse("workspace:settings"))
+
+
+def send(*, subject, to, template, context):
+    context = {**context, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"{template}.txt", context), to=to
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
+
+
+def next_slot(after: datetime.datetime, *, weekly: bool) -> datetime.datetime:
+    """The next REMINDER_HOUR o'clock (local time) after `after`, on REMINDER_WEEKDAY if
+    `weekly`."""
+    local = timezone.localtime(after)
+    day = local.date()
+    while True:
+        moment = timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(settings.REMINDER_HOUR))
+        )
+        if moment > after and (not weekly or day.weekday() == settings.REMINDER_WEEKDAY):
+            return moment
+        day += datetime.timedelta(days=1)
