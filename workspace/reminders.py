@@ -61,13 +61,18 @@ def send_digests(day: datetime.date | None = None) -> int:
         found = attention.tasks(digest_measures(user), day)
         if not found:
             continue
-        items = [(task, link_for(user, task.measure)) for task in found]
-        send(
-            subject=_digest_subject(len(found)),
-            to=[user.email],
-            template="workspace/mail/digest",
-            context={"user": user, "items": items, "settings_url": _settings_url()},
-        )
+        try:
+            with transaction.atomic():
+                items = [(task, link_for(user, task.measure)) for task in found]
+                send(
+                    subject=_digest_subject(len(found)),
+                    to=[user.email],
+                    template="workspace/mail/digest",
+                    context={"user": user, "items": items, "settings_url": _settings_url()},
+                )
+        except Exception as error:  # the mail server refused: the others still get theirs
+            logger.warning("Erinnerung an %s nicht versandt: %s", user.email, error)
+            continue
         sent += 1
     return sent
 
@@ -92,12 +97,17 @@ def notify_stale(day: datetime.date | None = None) -> int:
     stale = Measure.objects.stale(day).listing().order_by("code")
     for measure in stale:
         since = attention.stale_since(measure.last_seen)
+        if StaleNotice.objects.filter(measure=measure, stale_since=since).exists():
+            continue
         try:
             with transaction.atomic():
                 StaleNotice.objects.create(measure=measure, stale_since=since)
                 _mail_unit(measure, since)
         except IntegrityError:
-            continue  # reported before
+            continue  # reported by another worker in the meantime
+        except Exception as error:  # the mail server refused: tried again the next day
+            logger.warning("Hinweis zu %s nicht versandt: %s", measure.code, error)
+            continue
         reported += 1
     return reported
 

@@ -80,6 +80,12 @@ def test_fachbereich_reports_a_stand_from_meine_aufgaben(server, page_at, django
     assert "45 %" in public.locator(".status-box").inner_text()
     assert public.get_by_role("link", name="Stand melden").count() == 0
 
+    # A link from a mail that was cut off: a German page with a way on.
+    response = public.goto(server.url + "/admin/aufgaben/link/abgeschnitten/")
+    assert response.status == 404
+    assert "Dieser Link ist ungültig" in public.locator("#content").inner_text()
+    assert_accessible(public, "ungültiger Link")
+
 
 def test_meine_aufgaben_fits_a_phone(server, page_at, django_user_model):
     unit = make_unit()

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from measures.models import Milestone, StatusUpdate
+from measures.models import Indicator, Milestone, StatusUpdate
 from tests.builders import make_measure, make_unit, make_update
 from tests.conftest import signed_in_staff
 from workspace.models import EditorSettings
@@ -26,6 +26,7 @@ def world(db, django_user_model):
     Milestone.objects.create(
         measure=overdue, title="Vergabe", due_date=today - datetime.timedelta(days=3)
     )
+    Indicator.objects.create(measure=overdue, name="Angeschlossene Schulen", baseline=0, target=20)
     elsewhere = make_measure(lead_unit=bau, status="umsetzung", created_at=LONG_AGO)
     draft = make_measure(lead_unit=bau, is_published=False, title="Noch ein Entwurf")
     make_update(draft, date=today)
@@ -44,6 +45,7 @@ def test_fachbereich_sees_its_measures_needing_attention(world):
     end = overdue.end_date
     assert f"Ende geplant {end:%d.%m.%Y} – überfällig" in page
     assert "Meilenstein „Vergabe“ am" in page and "nicht erreicht" in page
+    assert "Kennzahl „Angeschlossene Schulen“: Wert fällig" in page
     assert f"/admin/aufgaben/stand/{stale.pk}/" in page
     assert world["elsewhere"].code not in page
     assert "Entwürfe" not in page
@@ -136,3 +138,17 @@ def test_editor_pauses_reminders(world):
     assert "alle Organisationseinheiten" not in page.content.decode()
     client.post("/admin/aufgaben/einstellungen/", {"reminders_paused": "on"})
     assert EditorSettings.of(world["anna"]).reminders_paused
+
+
+def test_redaktion_revokes_links_in_the_admin(world):
+    from workspace.models import UpdateLink
+
+    link = UpdateLink.objects.create(editor=world["anna"], measure=world["stale"])
+    url = "/admin/workspace/updatelink/"
+    assert world["fachbereich"].get(url).status_code == 403
+    answer = world["redaktion"].post(
+        url, {"action": "revoke", "_selected_action": [link.pk]}, follow=True
+    )
+    assert "1 Link(s) widerrufen." in answer.content.decode()
+    link.refresh_from_db()
+    assert link.state == "widerrufen"
