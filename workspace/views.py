@@ -102,6 +102,8 @@ def _stand_form(request, measure, *, author, link=None, signed_in=True):
         progress=measure.progress,
         author=author,
     )
+    # The history names the editor also when a mailed link is used without signing in.
+    update._history_user = author
     form = StandForm(request.POST or None, instance=update)
     if request.method == "POST" and form.is_valid():
         try:

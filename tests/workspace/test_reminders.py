@@ -148,7 +148,9 @@ def test_the_link_is_for_its_editor_and_measure_only(world, client):
     # The token cannot be bent to another measure, nor tampered with.
     forged = UpdateLink(pk=link.pk, editor=link.editor, measure=world["fine"]).token
     assert world["anna"][0].get(f"/admin/aufgaben/link/{forged}/").status_code == 404
-    tampered = world["anna"][0].get(path.replace(link.token, link.token[:-2] + "xx"))
+    token = link.token
+    changed = token[:-10] + ("A" if token[-10] != "A" else "B") + token[-9:]
+    tampered = world["anna"][0].get(f"/admin/aufgaben/link/{changed}/")
     assert tampered.status_code == 404
     assert "ungültig" in tampered.content.decode()
 
@@ -187,6 +189,8 @@ def test_a_unit_with_direct_links_reports_without_sign_in(world, client):
     assert "gespeichert" in answer.content.decode()
     use = UpdateLinkUse.objects.get()
     assert (use.user, use.signed_in) == (world["anna"][1], False)
+    assert use.status_update.author == world["anna"][1]
+    assert use.status_update.history.get().history_user == world["anna"][1]
     assert client.get(path).status_code == 410
 
 
@@ -200,3 +204,21 @@ def test_a_unit_hears_once_when_a_measure_turns_stale(world, mailoutbox):
     with frozen_clock(MONDAY + datetime.timedelta(days=1), hour=7):
         run_queued_tasks()  # the next day's check, planned by the first
     assert len(mailoutbox) == 1
+
+
+def test_schedule_reminders_keeps_exactly_one_run_of_each_waiting(db, settings):
+    from django.core.management import call_command
+
+    settings.REMINDER_WEEKDAY, settings.REMINDER_HOUR = 2, 6  # Wednesday, 6 o'clock
+    with frozen_clock(MONDAY, hour=9):
+        call_command("schedule_reminders")
+        call_command("schedule_reminders")
+    waiting = {
+        result.task_path.rsplit(".", 1)[1]: timezone.localtime(result.run_after)
+        for result in DBTaskResult.objects.filter(status="READY")
+    }
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
+    assert waiting == {
+        "send_weekly_digests": timezone.make_aware(datetime.datetime(2026, 6, 3, 6)),
+        "notify_stale_measures": timezone.make_aware(datetime.datetime(2026, 6, 2, 6)),
+    }
