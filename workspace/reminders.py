@@ -8,6 +8,7 @@ German, with absolute links to SITE_URL.
 """
 
 import datetime
+import itertools
 import logging
 
 from django.conf import settings
@@ -90,46 +91,63 @@ def link_for(user, measure) -> str:
 
 
 def notify_stale(day: datetime.date | None = None) -> int:
-    """Mails the unit of each measure that has turned stale and was not reported yet (to
-    the unit's address, else to its members); returns how many measures were reported."""
+    """Tells each unit, in one mail, which of its measures have turned stale and were not
+    reported yet (to the unit's address, else to its members); returns how many measures
+    were reported."""
     day = day or timezone.localdate()
-    reported = 0
-    stale = Measure.objects.stale(day).listing().order_by("code")
-    for measure in stale:
+    fresh = []
+    for measure in Measure.objects.stale(day).listing().order_by("lead_unit__name", "code"):
         since = attention.stale_since(measure.last_seen)
-        if StaleNotice.objects.filter(measure=measure, stale_since=since).exists():
-            continue
+        if not StaleNotice.objects.filter(measure=measure, stale_since=since).exists():
+            fresh.append((measure, since))
+    reported = 0
+    for unit, group in itertools.groupby(fresh, key=lambda pair: pair[0].lead_unit):
+        group = list(group)
         try:
             with transaction.atomic():
-                StaleNotice.objects.create(measure=measure, stale_since=since)
-                _mail_unit(measure, since)
+                for measure, since in group:
+                    StaleNotice.objects.create(measure=measure, stale_since=since)
+                _mail_unit(unit, group)
         except IntegrityError:
             continue  # reported by another worker in the meantime
         except Exception as error:  # the mail server refused: tried again the next day
-            logger.warning("Hinweis zu %s nicht versandt: %s", measure.code, error)
+            logger.warning("Hinweis an %s nicht versandt: %s", unit, error)
             continue
-        reported += 1
+        reported += len(group)
     return reported
 
 
-def _mail_unit(measure, since):
-    unit = measure.lead_unit
+def _mail_unit(unit, group):
+    """One mail per address: the unit's own, else each member's (with their own links)."""
     members = list(editors().filter(organisational_units=unit))
     if unit.email:
         recipients = [(unit.email, members[0] if len(members) == 1 else None)]
     else:
         recipients = [(member.email, member) for member in members]
     for address, member in recipients:
-        link = link_for(member, measure) if member is not None else ""
+        items = [
+            (
+                measure,
+                since,
+                link_for(member, measure)
+                if member is not None
+                else absolute(reverse("workspace:report-stand", args=[measure.pk])),
+            )
+            for measure, since in group
+        ]
+        subject = (
+            f"Iserlohn digital: Stand von {group[0][0].code} veraltet"
+            if len(group) == 1
+            else f"Iserlohn digital: Stand von {len(group)} Maßnahmen veraltet"
+        )
         send(
-            subject=f"Iserlohn digital: Stand von {measure.code} veraltet",
+            subject=subject,
             to=[address],
             template="workspace/mail/stale",
             context={
-                "measure": measure,
-                "since": since,
-                "link": link,
-                "form_url": absolute(reverse("workspace:report-stand", args=[measure.pk])),
+                "unit": unit,
+                "items": items,
+                "personal": member is not None,
                 "settings_url": _settings_url(),
             },
         )

@@ -55,7 +55,7 @@ def world(db, django_user_model):
 
 
 def links_in(message) -> list[str]:
-    return re.findall(r"http://testserver(/admin/aufgaben/link/[^\s\"<]+/)", message.body)
+    return re.findall(r"https?://[^/\s]+(/admin/aufgaben/link/[^\s\"<]+/)", message.body)
 
 
 def run_digest():
@@ -201,9 +201,24 @@ def test_a_unit_hears_once_when_a_measure_turns_stale(world, mailoutbox):
     # Schule und Sport has no address of its own: its members with reminders on hear.
     assert sorted(m.to[0] for m in mailoutbox) == ["anna@example.org"]
     assert world["stale"].code in mailoutbox[0].subject
+    assert len(links_in(mailoutbox[0])) == 1
     with frozen_clock(MONDAY + datetime.timedelta(days=1), hour=7):
         run_queued_tasks()  # the next day's check, planned by the first
     assert len(mailoutbox) == 1
+
+    # A unit with an address of its own hears there, of all its newly stale measures at once.
+    bau = world["overdue"].lead_unit
+    late = [make_measure(lead_unit=bau, status="geplant", created_at=LONG_AGO) for _ in "ab"]
+    with frozen_clock(MONDAY + datetime.timedelta(days=2), hour=7):
+        run_queued_tasks()
+    assert len(mailoutbox) == 2
+    mail = mailoutbox[1]
+    assert mail.to == ["bau@example.org"]
+    assert mail.subject == "Iserlohn digital: Stand von 2 Maßnahmen veraltet"
+    assert all(measure.code in mail.body for measure in late)
+    assert world["stale"].code not in mail.body
+    # Ben is the unit's only editor: the links are his.
+    assert UpdateLink.objects.filter(editor=world["ben"][1]).count() == 2
 
 
 def test_schedule_reminders_keeps_exactly_one_run_of_each_waiting(db, settings):
