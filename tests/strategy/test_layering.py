@@ -1,5 +1,5 @@
-"""The apps stand in layers: strategy, measures, reports, opendata. An app imports only
-from the apps below it, and its migrations depend only on theirs."""
+"""The apps stand in layers: strategy, measures, the editors' workspace, reports, opendata.
+An app imports only from the apps below it, and its migrations depend only on theirs."""
 
 import ast
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.apps import apps as django_apps
 from django.db.migrations.loader import MigrationLoader
 
 # From the bottom up.
-LAYERS = ["strategy", "measures", "reports", "opendata"]
+LAYERS = ["strategy", "measures", "workspace", "reports", "opendata"]
 
 
 def _imported_modules(path):
