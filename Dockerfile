@@ -34,4 +34,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # The web server. The same image runs the task worker that renders the PDFs, one or more
 # containers beside the web server (they answer no HTTP, so without the health check):
 #   docker run --no-healthcheck … iserlohn-digital python manage.py db_worker --no-reload
+# After each migrate, `python manage.py schedule_reminders` plans the editors' reminders.
 CMD ["gunicorn", "--config", "iserlohn_digital/gunicorn.conf.py", "iserlohn_digital.wsgi"]
