@@ -453,19 +453,34 @@ class MeasureRevertForm(MeasureAdminForm):
     check_version = False
 
 
+class MixedValuesFilter(admin.BooleanFieldListFilter):
+    """A yes/no filter shown only when the measures the user sees differ in it: a
+    Fachbereich whose measures are all published needs no "veröffentlicht" filter."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        values = model_admin.get_queryset(request).values_list(field_path, flat=True)
+        self.mixed = values.distinct().order_by().count() > 1
+
+    def has_output(self):
+        return self.mixed
+
+
 @admin.register(Measure)
 class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     form = MeasureAdminForm
     measure_path = ""
+    # What an editor looks for first, narrow enough for 1280 px (static/css/admin.css
+    # wraps long titles); the Handlungsfeld is in the code, the rest in the filters.
     list_display = [
         "code",
         "title",
-        "field_of_action",
         "status",
-        "progress",
-        "priority",
+        "progress_label",
+        "stand",
         "lead_unit",
-        "is_published",
+        "published",
+        "priority",
     ]
     list_display_links = ["code", "title"]
     list_filter = [
@@ -477,6 +492,18 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         "lead_unit",
         "is_published",
         "is_example",
+    ]
+    # A Fachbereich's filters offer only what its own measures have; a filter with a
+    # single choice is not shown at all (RelatedOnlyFieldListFilter.has_output).
+    OWN_LIST_FILTER = [
+        ("field_of_action__substrategy", admin.RelatedOnlyFieldListFilter),
+        ("field_of_action", admin.RelatedOnlyFieldListFilter),
+        "status",
+        StaleFilter,
+        "priority",
+        ("lead_unit", admin.RelatedOnlyFieldListFilter),
+        ("is_published", MixedValuesFilter),
+        ("is_example", MixedValuesFilter),
     ]
     search_fields = ["code", "title", "summary", "description", "tags__name"]
     autocomplete_fields = ["field_of_action", "lead_unit", "goals", "dependencies"]
@@ -531,6 +558,33 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         "source",
         "source_url",
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_update()
+
+    def get_list_filter(self, request):
+        return self.list_filter if is_redaktion(request.user) else self.OWN_LIST_FILTER
+
+    @admin.display(description="Fortschritt", ordering="progress")
+    def progress_label(self, obj):
+        return f"{obj.progress} %"
+
+    @admin.display(description="öffentlich", boolean=True, ordering="is_published")
+    def published(self, obj):
+        # A short heading: "veröffentlicht" alone would widen its column.
+        return obj.is_published
+
+    @admin.display(description="Stand vom", ordering="last_update_on")
+    def stand(self, obj):
+        """The date of the latest status update, and whether that is too long ago (in
+        words, not by colour alone)."""
+        day = f"{obj.last_update_on:%d.%m.%Y}" if obj.last_update_on else "noch keiner"
+        if obj.is_stale:
+            return format_html('{}<br><strong class="flag-stale">veraltet</strong>', day)
+        return day
 
     def get_readonly_fields(self, request, obj=None):
         if is_redaktion(request.user):
