@@ -8,19 +8,21 @@ to them (status updates, milestones, Kennzahlen); another unit's measure is a 40
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminTextInputWidget, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from iserlohn_digital.admin_widgets import CountedTextarea, MarkdownTextarea
 from iserlohn_digital.history_admin import HistoryAdmin, is_redaktion
-from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField
+from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField, normalize_text
 from strategy.models import Goal
+from strategy.templatetags.portal import render_markdown
 
 from . import oparl
 from .locking import current_version, find_conflict, lock_measure
@@ -382,6 +384,13 @@ class MeasureAdminForm(forms.ModelForm):
             "is_example",
             "is_published",
         ]
+        # Room to write: title and summary over the whole width, the description with
+        # its preview (iserlohn_digital/admin_widgets.py).
+        widgets = {
+            "title": AdminTextInputWidget(attrs={"class": "vTextField wide-input"}),
+            "summary": CountedTextarea(),
+            "description": MarkdownTextarea("admin:measures_measure_preview"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -758,8 +767,34 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
                 self.admin_site.admin_view(import_view(self)),
                 name="measures_measure_import",
             ),
+            path(
+                "vorschau/",
+                self.admin_site.admin_view(self.preview_view),
+                name="measures_measure_preview",
+            ),
         ]
         return custom + super().get_urls()
+
+    # Longer than any description; bounds the work a request can ask of the renderer.
+    PREVIEW_MAX_CHARS = 50_000
+
+    def preview_view(self, request):
+        """The Markdown of the form's text as the public page will show it, for the preview
+        beside the text (static/js/admin-text.js). POST with the CSRF token (admin_view
+        checks it); for whoever may edit or add measures."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"], "Die Vorschau wird per Formular abgerufen.")
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        if len(text) > self.PREVIEW_MAX_CHARS:
+            return HttpResponse(
+                f"Der Text ist zu lang für die Vorschau (höchstens "
+                f"{self.PREVIEW_MAX_CHARS:_} Zeichen).".replace("_", "."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return HttpResponse(render_markdown(normalize_text(text)))
 
 
 class StatusUpdateAdminForm(forms.ModelForm):
