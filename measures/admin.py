@@ -177,7 +177,24 @@ class MilestoneInline(admin.TabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = Milestone
     extra = 0
-    fields = ["title", "due_date", "reached_on", "note"]
+    fields = ["title", "due_date", "reached_on", "note", "state"]
+    readonly_fields = ["state"]
+
+    @admin.display(description="Stand")
+    def state(self, milestone):
+        """Whether the milestone is reached, due or overdue, in words: a date that has
+        passed unnoticed is what editors most easily miss here."""
+        if milestone.pk is None:
+            return "–"
+        if milestone.is_reached:
+            return "erreicht"
+        if milestone.due_date < timezone.localdate():
+            return format_html(
+                '<strong class="flag-overdue">überfällig seit {}</strong><br>'
+                "Bitte „erreicht am“ eintragen oder das Datum anpassen.",
+                f"{milestone.due_date:%d.%m.%Y}",
+            )
+        return "offen"
 
 
 class IndicatorForm(forms.ModelForm):
@@ -696,6 +713,29 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.tags.set(form.cleaned_data.get("tags", []))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.warn_if_overdue(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.warn_if_overdue(request, obj)
+        return response
+
+    def warn_if_overdue(self, request, obj):
+        """After a save: a measure still under way whose planned end has passed needs a
+        new plan or its last Stand; the public page already calls it overdue."""
+        if not obj.is_overdue:
+            return
+        self.message_user(
+            request,
+            f"Das geplante Ende dieser Maßnahme ({obj.end_date:%d.%m.%Y}) ist überschritten. "
+            "Bitte tragen Sie ein neues geplantes Ende mit dem Grund der Terminänderung ein "
+            "oder melden Sie den Status „abgeschlossen“, wenn die Maßnahme fertig ist.",
+            messages.WARNING,
+        )
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         # A change of the Stand is dated at the moment its status update was recorded
