@@ -93,8 +93,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         latest = history.filter(**{self.model._meta.pk.attname: current.pk}).first()
         if version is None or latest is None:
             return []
-        helper = ReadableChanges(self.model, version)
-        return helper.context_for_delta_changes(version.diff_against(latest))
+        # Only what the revert changes: the form keeps read-only fields (keep_read_only_fields)
+        # and shows the current links (goals, dependencies) to keep or change by hand.
+        kept = set(self.get_readonly_fields(request, current))
+        kept |= {field.name for field in self.model._meta.many_to_many}
+        delta = version.diff_against(latest, excluded_fields=kept, foreign_keys_are_objs=True)
+        return ReadableChanges(self.model, version).context_for_delta_changes(delta)
 
     def may_revert(self, request, current) -> bool:
         if not is_redaktion(request.user):

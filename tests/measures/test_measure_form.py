@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Measure, Milestone
-from tests.builders import make_field, make_measure, make_unit, make_update
+from tests.builders import make_field, make_goal, make_measure, make_unit, make_update
 from tests.conftest import login_with_second_factor, signed_in_staff
 from tests.measures.test_editing import change_url, form_data
 
@@ -202,3 +202,21 @@ def test_saving_a_measure_past_its_planned_end_warns_and_says_what_to_do(setting
     assert response.status_code == 200
     assert Measure.objects.get(pk=own.pk).status == "abgeschlossen"
     assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+
+def test_the_restore_page_lists_only_what_a_revert_changes_by_name(setting):
+    own, other_unit = setting["own"], setting["other_unit"]
+    first = own.history.latest()
+    own.lead_unit = other_unit
+    own.title = "Neuer Titel"
+    own.save()
+    own.goals.add(make_goal())  # links stay as they are: the form shows the current ones
+    url = reverse("admin:measures_measure_simple_history", args=[own.pk, first.history_id])
+    page = setting["redaktion"].get(url)
+    changes = {c["field"]: (str(c["old"]), str(c["new"])) for c in page.context["revert_changes"]}
+    assert changes == {
+        "Titel": ("Neuer Titel", first.title),
+        "Federführung": (str(other_unit), str(setting["own_unit"])),  # by name, not number
+    }
+    html = page.content.decode()
+    assert "jetzt" in html and "nach dem Zurücksetzen" in html
