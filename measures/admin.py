@@ -8,7 +8,7 @@ to them (status updates, milestones, Kennzahlen); another unit's measure is a 40
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminTextInputWidget, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -127,6 +127,21 @@ class TagAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class LabelledRowsFormSet(forms.BaseInlineFormSet):
+    """A table row's inputs are named by their column only visually (the heading above);
+    each carries its column's name for screen readers as well (WCAG 4.1.2)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledRowsFormSet
+
+
 class StatusUpdateInline(admin.TabularInline):
     """The measure's history of reports; new reports come from the status fields above."""
 
@@ -173,11 +188,11 @@ class StatusUpdateInline(admin.TabularInline):
         return "; ".join(parts) or "–"
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(LabelledTabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = Milestone
     extra = 0
-    fields = ["title", "due_date", "reached_on", "note", "state"]
+    fields = ["title", "due_date", "state", "reached_on", "note"]
     readonly_fields = ["state"]
 
     @admin.display(description="Stand")
@@ -223,7 +238,7 @@ class IndicatorForm(forms.ModelForm):
         return data
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LabelledTabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = Indicator
     form = IndicatorForm
@@ -231,7 +246,7 @@ class IndicatorInline(admin.TabularInline):
     fields = ["name", "unit", "baseline", "target", "target_reason", "current", "as_of", "position"]
 
 
-class OnlineServiceInline(admin.TabularInline):
+class OnlineServiceInline(LabelledTabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = OnlineService
     extra = 0
@@ -298,7 +313,7 @@ class CouncilDocumentForm(forms.ModelForm):
         return self._meta.model._meta.get_field(name).max_length
 
 
-class CouncilDocumentInline(admin.TabularInline):
+class CouncilDocumentInline(LabelledTabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = CouncilDocument
     form = CouncilDocumentForm
@@ -367,7 +382,7 @@ class MeasureAdminForm(forms.ModelForm):
         label="Schlagwörter",
         queryset=Tag.objects.all(),
         required=False,
-        widget=AutocompleteSelectMultiple(Measure._meta.get_field("tags"), admin.site),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list choice-list--short"}),
         help_text="Neue Schlagwörter legt die Redaktion unter „Schlagwörter“ an.",
     )
 
@@ -407,6 +422,10 @@ class MeasureAdminForm(forms.ModelForm):
             "title": AdminTextInputWidget(attrs={"class": "vTextField wide-input"}),
             "summary": CountedTextarea(),
             "description": MarkdownTextarea("admin:measures_measure_preview"),
+            # Lists to tick rather than search boxes: every choice in view, and named for
+            # screen readers (the admin's autocomplete is not).
+            "goals": forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+            "dependencies": forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -532,7 +551,7 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         ("is_example", MixedValuesFilter),
     ]
     search_fields = ["code", "title", "summary", "description", "tags__name"]
-    autocomplete_fields = ["field_of_action", "lead_unit", "goals", "dependencies"]
+    autocomplete_fields = ["field_of_action", "lead_unit"]
     list_select_related = ["field_of_action", "lead_unit"]
     inlines = [
         StatusUpdateInline,

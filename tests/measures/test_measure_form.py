@@ -220,3 +220,20 @@ def test_the_restore_page_lists_only_what_a_revert_changes_by_name(setting):
     }
     html = page.content.decode()
     assert "jetzt" in html and "nach dem Zurücksetzen" in html
+
+
+def test_every_input_of_the_form_is_named_for_screen_readers(setting):
+    own = setting["own"]
+    Milestone.objects.create(measure=own, title="Start", due_date=timezone.localdate())
+    own.goals.add(make_goal(title="Offene Daten"))
+    html = setting["fachbereich"].get(change_url(own)).content.decode()
+    # A milestone's inputs in its table row carry their column's name.
+    assert re.search(r'<input[^>]*aria-label="Meilenstein"[^>]*id="id_milestones-0-title"', html)
+    html_redaktion = setting["redaktion"].get(change_url(own)).content.decode()
+    assert re.search(r'aria-label="Löschen"[^>]*id="id_milestones-0-DELETE"', html_redaktion)
+    # Goals, dependencies and tags are lists to tick, each box with its label.
+    goal = own.goals.get()
+    assert re.search(
+        rf'<label for="id_goals_\d+"><input type="checkbox" name="goals" value="{goal.pk}"', html
+    )
+    assert 'name="dependencies"' in html and "select2" not in html
