@@ -630,7 +630,7 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     def stand(self, obj):
         """The date of the latest status update, and whether that is too long ago (in
         words, not by colour alone)."""
-        day = f"{obj.last_update_on:%d.%m.%Y}" if obj.last_update_on else "noch keiner"
+        day = f"{obj.last_update_on:%d.%m.%Y}" if obj.last_update_on else "noch keine Meldung"
         if obj.is_stale:
             return format_html('{}<br><strong class="flag-stale">veraltet</strong>', day)
         return day
