@@ -61,6 +61,9 @@ ROLES = {
             # The stored PDFs and the task worker's queue, to read.
             "measures.view_publicationfile",
             "django_tasks_db.view_dbtaskresult",
+            # Text changes of the Fachbereiche waiting for approval ("Freigaben"); deciding
+            # them goes with measures.publish_measure (measures/review.py).
+            "measures.view_pendingchange",
         ),
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new
@@ -82,6 +85,8 @@ ROLES = {
             "measures.change_councildocument",
             "measures.add_taggedmeasure",
             "measures.delete_taggedmeasure",
+            # Its own units' text changes waiting for the Redaktion, to read.
+            "measures.view_pendingchange",
         ),
     ),
 }

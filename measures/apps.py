@@ -15,7 +15,7 @@ class MeasuresConfig(AppConfig):
         from .search import set_trigram_threshold
 
         signals.connect()
-        track_content(self, not_content={"pendingimport", "publicationfile"})
+        track_content(self, not_content={"pendingchange", "pendingimport", "publicationfile"})
         connection_created.connect(set_trigram_threshold, dispatch_uid="trigram-threshold")
         # After this app's migrations, the permissions of strategy and measures exist.
         post_migrate.connect(apply_roles, sender=self, dispatch_uid="apply-roles")

@@ -13,6 +13,7 @@ from .fields_of_action import FieldOfAction
 from .imports import PendingImport
 from .measures import Measure, MeasureQuerySet
 from .online_services import OnlineService
+from .pending_changes import PendingChange
 from .postponements import Postponement
 from .progress import Indicator, Milestone
 from .publications import PublicationFile
@@ -32,6 +33,7 @@ __all__ = [
     "Milestone",
     "OnlineService",
     "OrganisationalUnit",
+    "PendingChange",
     "PendingImport",
     "Postponement",
     "PublicationFile",
