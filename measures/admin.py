@@ -24,7 +24,7 @@ from iserlohn_digital.text import ADMIN_TEXT_FIELDS, NormalizedCharField, normal
 from strategy.models import Goal
 from strategy.templatetags.portal import render_markdown
 
-from . import oparl
+from . import oparl, review
 from .locking import current_version, find_conflict, lock_measure
 from .models import (
     CouncilDocument,
@@ -390,6 +390,8 @@ class MeasureAdminForm(forms.ModelForm):
 
     # Off in the history's version form: a revert deliberately overwrites the current state.
     check_version = True
+    # The editor's open text change, shown instead of the stored texts (measures/review.py).
+    proposed: dict = {}
 
     class Meta:
         model = Measure
@@ -434,6 +436,7 @@ class MeasureAdminForm(forms.ModelForm):
             self.initial["tags"] = list(self.instance.tags.all())
             if self.check_version and not self.is_bound:
                 self.initial["version"] = current_version(self.instance.pk)
+                self.initial.update(self.proposed)
 
     def current_stand(self):
         """The measure's status and progress as stored now (in the history's version form
@@ -677,6 +680,9 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         if getattr(request, "history_revert", False):
             kwargs["form"] = MeasureRevertForm
         form = super().get_form(request, obj, change, **kwargs)
+        if proposed := review.proposed_initial(request.user, obj):
+            # The form shows the user's open text change (measures/review.py).
+            form = type(form.__name__, (form,), {"proposed": proposed})
         if not is_redaktion(request.user):
             # A Fachbereich links what it may see (and keeps what is linked already):
             # another unit's draft is neither offered nor named back in an error page.
@@ -691,6 +697,13 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
 
     def has_add_permission(self, request):
         return is_redaktion(request.user) and super().has_add_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        measure = self.get_object(request, unquote(object_id))
+        shown = request.method == "GET" and measure and self.has_view_permission(request, measure)
+        if shown and (notice := review.pending_notice(request, measure)):
+            messages.info(request, notice)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return is_redaktion(request.user) and super().has_delete_permission(request, obj)
@@ -709,6 +722,8 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
             obj.status, obj.progress = form.current_stand()
         if change:
             obj.start_date, obj.end_date = form.current_schedule()
+            # Text changes that wait for the Redaktion keep the stored texts here.
+            review.hold_back(request, obj, form)
         super().save_model(request, obj, form, change)
         if change:
             change_schedule(
@@ -1192,3 +1207,7 @@ class OnlineServiceAdmin(OwnUnitMixin, HistoryAdmin):
     autocomplete_fields = ["measure"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["measure"]
+
+
+# "Freigaben": registered here so that the admin's autodiscovery finds it.
+from . import review_admin  # noqa: E402, F401

@@ -1,0 +1,116 @@
+""" "Freigaben" in the admin: the Redaktion reads each pending text change as a diff and
+approves or rejects it (measures/review.py); a Fachbereich reads those of its units."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from iserlohn_digital.roles import is_redaktion
+from iserlohn_digital.text import NormalizedCharField
+
+from . import review
+from .admin import OwnUnitMixin, ReadOnlyAdmin
+from .models import Measure, PendingChange
+
+ALREADY_DECIDED = "Über diesen Vorschlag wurde bereits entschieden."
+CONFLICT = (
+    "Seit dem Vorschlag wurde der Text der Maßnahme geändert ({fields}). Freigeben würde "
+    "diese neueren Änderungen überschreiben. Bitte vergleichen Sie unten „Bisher“, "
+    "„Jetzt veröffentlicht“ und „Vorschlag“ und entscheiden Sie dann."
+)
+
+
+class DecisionForm(forms.Form):
+    reason = NormalizedCharField(
+        label="Begründung (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Wird der Person, die den Vorschlag gemacht hat, per E-Mail mitgeteilt.",
+    )
+    overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
+    """The list and the review page of pending text changes. The page shows the change
+    field by field; deciding is the Redaktion's (POST, checked on the change itself)."""
+
+    list_display = ["measure", "unit", "author", "created_at", "state", "decided_by"]
+    list_filter = ["state"]
+    search_fields = ["measure__code", "measure__title", "author__username"]
+    list_select_related = ["measure__lead_unit", "author", "decided_by"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Federführung", ordering="measure__lead_unit__name")
+    def unit(self, change):
+        return change.measure.lead_unit
+
+    def may_decide(self, request, change) -> bool:
+        return is_redaktion(request.user) and change.is_open
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, unquote(object_id))
+        if change is None:
+            raise Http404("Unbekannter Vorschlag.")
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        form, status, conflict = DecisionForm(), 200, review.conflicts(change)
+        if request.method == "POST":
+            if not self.may_decide(request, change):
+                if change.is_open:
+                    raise PermissionDenied
+                self.message_user(request, ALREADY_DECIDED, messages.WARNING)
+                return HttpResponseRedirect(request.path)
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                response = self._decide(request, change, form)
+                if response is not None:
+                    return response
+                status, conflict = 409, review.conflicts(change)
+            else:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Textänderung prüfen: {change.measure}",
+            "change": change,
+            "fields": review.field_changes(change),
+            "conflict": conflict,
+            "may_decide": self.may_decide(request, change),
+            "form": form,
+            "measure_url": reverse("admin:measures_measure_change", args=[change.measure_id]),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(
+            request, "admin/measures/pendingchange/review.html", context, status=status
+        )
+
+    def _decide(self, request, change, form):
+        """Approve or reject; None if a conflict (newly) stands in the way."""
+        reason = form.cleaned_data["reason"]
+        try:
+            if "_reject" in request.POST:
+                review.reject(change, request.user, reason)
+                self.message_user(
+                    request, f"Der Vorschlag zu {change.measure} wurde abgelehnt.", messages.SUCCESS
+                )
+            else:
+                review.approve(change, request.user, overwrite=form.cleaned_data["overwrite"])
+                self.message_user(
+                    request,
+                    f"Der Vorschlag zu {change.measure} wurde freigegeben und ist jetzt "
+                    "öffentlich.",
+                    messages.SUCCESS,
+                )
+        except review.Conflict as conflict:
+            labels = [str(Measure._meta.get_field(name).verbose_name) for name in conflict.fields]
+            self.message_user(request, CONFLICT.format(fields=", ".join(labels)), messages.ERROR)
+            return None
+        except ValueError:
+            self.message_user(request, ALREADY_DECIDED, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:measures_pendingchange_changelist"))
