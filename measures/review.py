@@ -255,29 +255,37 @@ def word_diff(old: str, new: str):
     added ones in <ins>, each with a label a screen reader reads and print shows (not
     colour alone)."""
     before, after = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    parts = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    runs = []  # [same, removed, added]
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = "".join(before[i1:i2]), "".join(after[j1:j2])
+        # Two changes apart only by spaces are one: a rewritten sentence reads as one
+        # removal and one insertion, not word against word.
         if op == "equal":
-            parts.append(format_html("{}", "".join(before[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(
-                format_html(
-                    '<del><span class="diff-label">[entfernt: </span>{}'
-                    '<span class="diff-label">]</span></del>',
-                    "".join(before[i1:i2]),
-                )
-            )
-        if j2 > j1:
-            parts.append(
-                format_html(
-                    '<ins><span class="diff-label">[eingefügt: </span>{}'
-                    '<span class="diff-label">]</span></ins>',
-                    "".join(after[j1:j2]),
-                )
-            )
+            runs.append([removed, "", ""])
+        elif len(runs) > 1 and runs[-1][0].isspace() and not runs[-2][0]:
+            spaces = runs.pop()[0]
+            runs[-1][1] += spaces + removed
+            runs[-1][2] += spaces + added
+        else:
+            runs.append(["", removed, added])
+    parts = []
+    for same, removed, added in runs:
+        if same:
+            parts.append(format_html("{}", same))
+        if removed:
+            parts.append(format_html(_REMOVED, removed))
+        if added:
+            parts.append(format_html(_ADDED, added))
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+_REMOVED = (
+    '<del><span class="diff-label">[entfernt: </span>{}<span class="diff-label">]</span></del>'
+)
+_ADDED = (
+    '<ins><span class="diff-label">[eingefügt: </span>{}<span class="diff-label">]</span></ins>'
+)
 
 
 def field_changes(change) -> list[dict]:

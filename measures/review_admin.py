@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from iserlohn_digital.roles import is_redaktion
 from iserlohn_digital.text import NormalizedCharField
@@ -40,15 +41,29 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
     """The list and the review page of pending text changes. The page shows the change
     field by field; deciding is the Redaktion's (POST, checked on the change itself)."""
 
-    list_display = ["measure", "unit", "author", "created_at", "state", "decided_by"]
+    # Short headings: the list fits beside the filter at 1280 px.
+    list_display = ["measure", "unit", "proposed_by", "state_and_date"]
     list_filter = ["state"]
     search_fields = ["measure__code", "measure__title", "author__username"]
-    list_select_related = ["measure__lead_unit", "author", "decided_by"]
-    date_hierarchy = "created_at"
+    list_select_related = ["measure__lead_unit", "author"]
 
     @admin.display(description="Federführung", ordering="measure__lead_unit__name")
     def unit(self, change):
         return change.measure.lead_unit
+
+    @admin.display(description="von", ordering="author__username")
+    def proposed_by(self, change):
+        return change.author or "unbekannt"
+
+    @admin.display(description="Zustand", ordering="created_at")
+    def state_and_date(self, change):
+        if change.is_open:
+            return f"offen seit {timezone.localtime(change.created_at):%d.%m.%Y}"
+        return f"{change.get_state_display()} am {timezone.localtime(change.decided_at):%d.%m.%Y}"
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Textänderungen der Fachbereiche zur Freigabe"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def may_decide(self, request, change) -> bool:
         return is_redaktion(request.user) and change.is_open

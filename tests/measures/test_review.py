@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from measures.models import Measure, PendingChange
-from measures.review import open_changes
+from measures.review import open_changes, word_diff
 from tests.builders import make_field, make_measure, make_unit
 from tests.conftest import signed_in_staff
 from tests.measures.test_editing import change_url, form_data
@@ -207,3 +207,14 @@ def test_unknown_or_bad_addresses_answer_404(setting):
     url = reverse("admin:measures_pendingchange_change", args=["x"])
     assert setting["redaktion"].get(url).status_code == 404
     assert setting["redaktion"].get(url.replace("x", "999")).status_code == 404
+
+
+def test_the_diff_marks_words_with_labels_and_a_rewrite_as_one_change():
+    assert str(word_diff("Alle Schulen bekommen WLAN.", "Alle Schulen bekommen <b>WLAN</b>.")) == (
+        "Alle Schulen bekommen "
+        '<del><span class="diff-label">[entfernt: </span>WLAN.<span class="diff-label">]</span>'
+        '</del><ins><span class="diff-label">[eingefügt: </span>&lt;b&gt;WLAN&lt;/b&gt;.'
+        '<span class="diff-label">]</span></ins>'
+    )
+    rewrite = str(word_diff("Das alte Portal.", "Ein neuer Dienst für alle."))
+    assert rewrite.count("<del>") == 1 and rewrite.count("<ins>") == 1
