@@ -99,6 +99,11 @@ def hold_back(request, measure, form) -> PendingChange | None:
     live. Returns the open change, if any."""
     user = request.user
     if not needs_review(user, measure):
+        # Review was turned off meanwhile: the form showed the proposal, which now goes
+        # live with this save.
+        PendingChange.objects.filter(
+            measure=measure, author=user, state=PendingChange.State.OPEN
+        ).delete()
         return None
     stored = Measure.objects.filter(pk=measure.pk).values(*REVIEWED_FIELDS).get()
     proposed = {

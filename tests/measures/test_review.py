@@ -128,6 +128,9 @@ def test_approving_publishes_the_text_and_names_author_and_approver(
     propose(setting, summary=NEW_SUMMARY)
     change = PendingChange.objects.get()
     assert list(open_changes(setting["red_user"])) == [change]
+    assert NEW_SUMMARY not in public_page(measure)  # cached now, renewed by the approval
+    form = setting["redaktion"].get(change_url(measure)).content.decode()
+    assert f'href="{review_url(change)}"' in form
     page = setting["redaktion"].get(review_url(change))
     assert page.status_code == 200
     assert "<ins>" in page.content.decode() and "eingefügt:" in page.content.decode()
@@ -218,3 +221,13 @@ def test_the_diff_marks_words_with_labels_and_a_rewrite_as_one_change():
     )
     rewrite = str(word_diff("Das alte Portal.", "Ein neuer Dienst für alle."))
     assert rewrite.count("<del>") == 1 and rewrite.count("<ins>") == 1
+
+
+def test_an_open_proposal_goes_live_when_review_was_turned_off_meanwhile(setting):
+    propose(setting, summary=NEW_SUMMARY)
+    PendingChange.objects.get()
+    setting["unit"].review_text_changes = False
+    setting["unit"].save()
+    propose(setting, summary=NEW_SUMMARY)
+    assert Measure.objects.get(pk=setting["measure"].pk).summary == NEW_SUMMARY
+    assert not PendingChange.objects.exists()
