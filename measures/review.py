@@ -140,10 +140,12 @@ def pending_notice(request, measure) -> str | None:
     )
     own = [change for change in changes if change.author_id == request.user.pk]
     if own:
+        labels = ", ".join(field_label(name) for name in REVIEWED_FIELDS if name in own[0].proposed)
         return (
-            f"Ihre Textänderungen vom {_local(own[0].updated_at)} warten auf die Freigabe "
-            "durch die Redaktion. Das Formular zeigt Ihren Vorschlag; öffentlich steht "
-            "noch der bisherige Text. Speichern Sie erneut, um den Vorschlag zu überarbeiten."
+            f"Ihre Textänderungen vom {_local(own[0].updated_at)} ({labels}) warten auf die "
+            "Freigabe durch die Redaktion. Das Formular zeigt Ihren Vorschlag; öffentlich "
+            "steht noch der bisherige Text. Speichern Sie erneut, um den Vorschlag zu "
+            "überarbeiten."
         )
     if changes and is_redaktion(request.user):
         return format_html(
@@ -168,7 +170,11 @@ def conflicts(change) -> list[str]:
     """The fields whose stored text differs from the one the proposal started from:
     someone changed them in between, and approving would overwrite that."""
     current = Measure.objects.filter(pk=change.measure_id).values(*change.proposed).get()
-    return [name for name in change.proposed if current[name] != change.base.get(name)]
+    return [
+        name
+        for name, proposed in change.proposed.items()
+        if current[name] not in (change.base.get(name), proposed)
+    ]
 
 
 class Conflict(Exception):
@@ -305,15 +311,20 @@ def field_changes(change) -> list[dict]:
         rows.append(
             {
                 "name": name,
-                "label": Measure._meta.get_field(name).verbose_name,
+                "label": field_label(name),
                 "base": base,
                 "current": current[name],
-                "conflict": current[name] != base,
+                "conflict": current[name] not in (base, proposed),
                 "proposed": proposed,
                 "diff": word_diff(base, proposed),
             }
         )
     return rows
+
+
+def field_label(name) -> str:
+    """The German name of a measure field."""
+    return str(Measure._meta.get_field(name).verbose_name)
 
 
 def _author(change) -> str:

@@ -15,7 +15,7 @@ from iserlohn_digital.text import NormalizedCharField
 
 from . import review
 from .admin import OwnUnitMixin, ReadOnlyAdmin
-from .models import Measure, PendingChange
+from .models import PendingChange
 
 ALREADY_DECIDED = "Über diesen Vorschlag wurde bereits entschieden."
 CONFLICT = (
@@ -123,8 +123,8 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
                     messages.SUCCESS,
                 )
         except review.Conflict as conflict:
-            labels = [str(Measure._meta.get_field(name).verbose_name) for name in conflict.fields]
-            self.message_user(request, CONFLICT.format(fields=", ".join(labels)), messages.ERROR)
+            fields = ", ".join(review.field_label(name) for name in conflict.fields)
+            self.message_user(request, CONFLICT.format(fields=fields), messages.ERROR)
             return None
         except ValueError:
             self.message_user(request, ALREADY_DECIDED, messages.WARNING)

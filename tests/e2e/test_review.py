@@ -29,6 +29,9 @@ def test_a_text_change_waits_for_approval_and_then_goes_live(
     editor.fill("#id_summary", NEW_SUMMARY)
     submit(editor, "input[name=_save]")
     assert "warten auf die Freigabe durch die Redaktion" in editor.content()
+    editor.goto(f"{seeded_server.url}/admin/measures/measure/{measure.pk}/change/")
+    assert editor.input_value("#id_summary") == NEW_SUMMARY  # the proposal, to refine
+    assert "(Kurzbeschreibung) warten auf die Freigabe" in editor.content()
     editor.goto(seeded_server.url + measure.get_absolute_url())
     assert NEW_SUMMARY not in editor.content()
 

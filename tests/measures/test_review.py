@@ -231,3 +231,13 @@ def test_an_open_proposal_goes_live_when_review_was_turned_off_meanwhile(setting
     propose(setting, summary=NEW_SUMMARY)
     assert Measure.objects.get(pk=setting["measure"].pk).summary == NEW_SUMMARY
     assert not PendingChange.objects.exists()
+
+
+def test_the_same_text_published_meanwhile_is_no_conflict(setting):
+    propose(setting, summary=NEW_SUMMARY)
+    change = PendingChange.objects.get()
+    Measure.objects.filter(pk=setting["measure"].pk).update(summary=NEW_SUMMARY)
+    response = setting["redaktion"].post(review_url(change), {"_approve": "1"})
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert change.state == "freigegeben"
