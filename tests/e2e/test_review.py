@@ -44,6 +44,12 @@ def test_a_text_change_waits_for_approval_and_then_goes_live(
     redaktion.goto(f"{seeded_server.url}/admin/measures/pendingchange/{change.pk}/change/")
     assert redaktion.locator("ins").count() >= 1
     assert_accessible(redaktion, "Freigabe (Prüfseite) bei 1280 px")
+
+    # Someone changes the text meanwhile: the page shows the conflict before approving.
+    Measure.objects.filter(pk=measure.pk).update(summary="Inzwischen anders gefasst.")
+    redaktion.reload()
+    assert "Inzwischen anders gefasst." in redaktion.locator("#content-main").inner_text()
+    assert_accessible(redaktion, "Freigabe mit Konflikt bei 1280 px")
     submit(redaktion, "input[name=_approve]")
     assert "freigegeben" in redaktion.content()
 

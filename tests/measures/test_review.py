@@ -241,3 +241,13 @@ def test_the_same_text_published_meanwhile_is_no_conflict(setting):
     assert response.status_code == 302
     change.refresh_from_db()
     assert change.state == "freigegeben"
+
+
+def test_a_too_long_reason_is_a_german_message_not_a_decision(setting):
+    propose(setting, summary=NEW_SUMMARY)
+    change = PendingChange.objects.get()
+    response = setting["redaktion"].post(review_url(change), {"_reject": "1", "reason": "x" * 1001})
+    assert response.status_code == 400
+    assert "höchstens 1000 Zeichen" in response.content.decode()
+    change.refresh_from_db()
+    assert change.is_open
