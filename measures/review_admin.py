@@ -36,6 +36,30 @@ class DecisionForm(forms.Form):
     overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The list starts with what waits for a decision; decided changes stay a click away."""
+
+    title = "Zustand"
+    parameter_name = "zustand"
+    ALL = "alle"
+
+    def lookups(self, request, model_admin):
+        return [*PendingChange.State.choices, (self.ALL, "alle")]
+
+    def queryset(self, request, queryset):
+        value = self.value() or PendingChange.State.OPEN
+        return queryset if value == self.ALL else queryset.filter(state=value)
+
+    def choices(self, changelist):
+        current = self.value() or PendingChange.State.OPEN
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(PendingChange)
 class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
     """The list and the review page of pending text changes. The page shows the change
@@ -43,7 +67,7 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
 
     # Short headings: the list fits beside the filter at 1280 px.
     list_display = ["measure", "unit", "proposed_by", "state_and_date"]
-    list_filter = ["state"]
+    list_filter = [StateFilter]
     search_fields = ["measure__code", "measure__title", "author__username"]
     list_select_related = ["measure__lead_unit", "author"]
 

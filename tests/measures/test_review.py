@@ -251,3 +251,16 @@ def test_a_too_long_reason_is_a_german_message_not_a_decision(setting):
     assert "höchstens 1000 Zeichen" in response.content.decode()
     change.refresh_from_db()
     assert change.is_open
+
+
+def test_the_list_shows_open_changes_first_and_decided_ones_on_request(setting):
+    propose(setting, summary=NEW_SUMMARY)
+    change = PendingChange.objects.get()
+    setting["redaktion"].post(review_url(change), {"_reject": "1"})
+    changelist = reverse("admin:measures_pendingchange_changelist")
+    link = f'href="{review_url(change)}'
+    assert link not in setting["redaktion"].get(changelist).content.decode()
+    for state in ("abgelehnt", "alle"):
+        page = setting["redaktion"].get(changelist, {"zustand": state}).content.decode()
+        assert link in page and "abgelehnt am" in page
+    assert setting["redaktion"].get(changelist, {"zustand": "x"}).status_code == 200
