@@ -23,12 +23,12 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from iserlohn_digital import mail
 from iserlohn_digital.roles import is_redaktion
 
 from .locking import lock_measure
@@ -177,6 +177,10 @@ def conflicts(change) -> list[str]:
     ]
 
 
+class AlreadyDecided(Exception):
+    """The Redaktion decided on the change already (e.g. in another tab)."""
+
+
 class Conflict(Exception):
     """Approving would overwrite text changed since the proposal (names the fields)."""
 
@@ -194,7 +198,7 @@ def approve(change, user, *, overwrite=False) -> Measure:
     lock_measure(change.measure_id)
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if not change.is_open:
-        raise ValueError("Über diesen Vorschlag wurde bereits entschieden.")
+        raise AlreadyDecided
     found = conflicts(change)
     if found and not overwrite:
         raise Conflict(found)
@@ -214,7 +218,7 @@ def reject(change, user, reason="") -> None:
     """Keep the record, change nothing on the measure, and tell the author."""
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if not change.is_open:
-        raise ValueError("Über diesen Vorschlag wurde bereits entschieden.")
+        raise AlreadyDecided
     change.reason = reason
     _decide(change, user, PendingChange.State.REJECTED)
 
@@ -253,7 +257,8 @@ def inform_author(change) -> None:
         "Iserlohn digital",
     ]
     subject = f"Ihr Textvorschlag zu {measure.code}: {'freigegeben' if approved else 'abgelehnt'}"
-    send_mail(subject, "\n".join(lines), None, [author.email], fail_silently=True)
+    # In the background: a slow mail server never holds up the decision.
+    mail.send_later({"subject": subject, "body": "\n".join(lines), "to": [author.email]})
 
 
 # --- The diff the Redaktion reads ------------------------------------------------------

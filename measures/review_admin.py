@@ -150,6 +150,6 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
             fields = ", ".join(review.field_label(name) for name in conflict.fields)
             self.message_user(request, CONFLICT.format(fields=fields), messages.ERROR)
             return None
-        except ValueError:
+        except review.AlreadyDecided:
             self.message_user(request, ALREADY_DECIDED, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:measures_pendingchange_changelist"))

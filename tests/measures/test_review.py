@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from iserlohn_digital import mail as background_mail
 from measures.models import Measure, PendingChange
 from measures.review import open_changes, word_diff
 from tests.builders import make_field, make_measure, make_unit
@@ -148,6 +149,7 @@ def test_approving_publishes_the_text_and_names_author_and_approver(
     change.refresh_from_db()
     assert (change.state, change.decided_by) == ("freigegeben", setting["red_user"])
     assert not open_changes(setting["red_user"]).exists()
+    background_mail.wait_for_pending(timeout=30)  # sent in the background
     assert mailoutbox[0].to == ["fb@example.org"]
 
 
@@ -164,6 +166,7 @@ def test_rejecting_changes_nothing_keeps_the_record_and_tells_the_author(
     assert Measure.objects.get(pk=measure.pk).summary == OLD_SUMMARY
     change.refresh_from_db()
     assert (change.state, change.reason) == ("abgelehnt", "Turnhallen sind nicht Teil davon.")
+    background_mail.wait_for_pending(timeout=30)  # sent in the background
     (mail,) = mailoutbox
     assert mail.to == ["fb@example.org"]
     assert "nicht freigegeben" in mail.body and "Turnhallen sind nicht Teil davon." in mail.body
