@@ -723,7 +723,7 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         if change:
             obj.start_date, obj.end_date = form.current_schedule()
             # Text changes that wait for the Redaktion keep the stored texts here.
-            review.hold_back(request, obj, form)
+            request.text_held_back = review.hold_back(request, obj, form) is not None
         super().save_model(request, obj, form, change)
         if change:
             change_schedule(
@@ -756,6 +756,13 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
         response = super().response_add(request, obj, post_url_continue)
         self.warn_if_overdue(request, obj)
         return response
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Text held back for review was not "erfolgreich geändert": review.hold_back says
+        # what happened instead.
+        if level == messages.SUCCESS and getattr(request, "text_held_back", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)

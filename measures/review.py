@@ -126,7 +126,8 @@ def hold_back(request, measure, form) -> PendingChange | None:
     change.base = {name: change.base.get(name, stored[name]) for name in proposed}
     change.proposed = proposed
     change.save()
-    messages.info(request, WAITING)
+    if "_continue" not in request.POST:  # the form shown next says so itself
+        messages.info(request, WAITING)
     return change
 
 

@@ -90,6 +90,7 @@ def test_text_changes_wait_while_the_stand_of_the_same_save_goes_live(setting):
         setting, summary=NEW_SUMMARY, progress=60, status_note="Zehn Schulen angeschlossen"
     ).content.decode()
     assert "warten auf die Freigabe durch die Redaktion" in page
+    assert "erfolgreich geändert" not in page
 
     public = public_page(measure)
     assert OLD_SUMMARY in public and NEW_SUMMARY not in public
@@ -267,3 +268,24 @@ def test_the_list_shows_open_changes_first_and_decided_ones_on_request(setting):
         page = setting["redaktion"].get(changelist, {"zustand": state}).content.decode()
         assert link in page and "abgelehnt am" in page
     assert setting["redaktion"].get(changelist, {"zustand": "x"}).status_code == 200
+
+
+def test_the_redaktions_start_page_lists_the_changes_waiting_for_approval(setting):
+    propose(setting, summary=NEW_SUMMARY)
+    change = PendingChange.objects.get()
+    start = setting["redaktion"].get(reverse("admin:index")).content.decode()
+    assert "Textänderungen, die auf Freigabe warten" in start
+    assert review_url(change) in start
+    # The author's own start page has no decisions to offer.
+    assert review_url(change) not in setting["fachbereich"].get(reverse("admin:index")).text
+    change.state = PendingChange.State.APPROVED
+    change.save()
+    assert review_url(change) not in setting["redaktion"].get(reverse("admin:index")).text
+
+
+def test_save_and_continue_says_once_that_the_text_waits(setting):
+    measure = Measure.objects.get(pk=setting["measure"].pk)
+    data = form_data(measure, summary=NEW_SUMMARY) | {"_continue": "1"}
+    page = setting["fachbereich"].post(change_url(measure), data, follow=True).content.decode()
+    assert page.count("warten auf die Freigabe") == 1
+    assert "erfolgreich geändert" not in page

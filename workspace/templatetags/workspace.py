@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from iserlohn_digital.roles import is_redaktion
+from measures import review
 
 from .. import attention
 from ..views import may_report
@@ -12,7 +13,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def my_tasks(context):
     """For the admin start page: the signed-in editor's measures that need attention (the
-    Redaktion's: all, grouped by unit) and, for the Redaktion, drafts."""
+    Redaktion's: all, grouped by unit) and, for the Redaktion, drafts and text changes
+    waiting for approval."""
     user = context["request"].user
     redaktion = is_redaktion(user)
     found = attention.tasks(attention.measures_of(user), timezone.localdate())
@@ -21,6 +23,7 @@ def my_tasks(context):
         "count": len(found),
         "groups": attention.by_unit(found),
         "drafts": list(attention.drafts_waiting()) if redaktion else [],
+        "approvals": list(review.open_changes(user)),
     }
 
 
