@@ -182,6 +182,10 @@ class AlreadyDecided(Exception):
     """The Redaktion decided on the change already (e.g. in another tab)."""
 
 
+class Revised(Exception):
+    """The author changed the proposal after the Redaktion opened it."""
+
+
 class Conflict(Exception):
     """Approving would overwrite text changed since the proposal (names the fields)."""
 
@@ -191,15 +195,18 @@ class Conflict(Exception):
 
 
 @transaction.atomic
-def approve(change, user, *, overwrite=False) -> Measure:
+def approve(change, user, *, revision, overwrite=False) -> Measure:
     """Apply the proposed texts by an ordinary save of the measure: its history names
     the approver as the user and the author in the change reason; the content version
-    is bumped by that save (public pages and PDFs renew). Raises Conflict if the texts
-    changed since the proposal, unless `overwrite` says the Redaktion saw that."""
+    is bumped by that save (public pages and PDFs renew). Raises Revised if the proposal
+    is no longer the `revision` the Redaktion read, Conflict if the texts changed since
+    the proposal, unless `overwrite` says the Redaktion saw that."""
     lock_measure(change.measure_id)
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
     if not change.is_open:
         raise AlreadyDecided
+    if change.revision != revision:
+        raise Revised
     found = conflicts(change)
     if found and not overwrite:
         raise Conflict(found)

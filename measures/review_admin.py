@@ -18,6 +18,10 @@ from .admin import OwnUnitMixin, ReadOnlyAdmin
 from .models import PendingChange
 
 ALREADY_DECIDED = "Über diesen Vorschlag wurde bereits entschieden."
+REVISED = (
+    "Der Vorschlag wurde inzwischen überarbeitet. Bitte lesen Sie die neue Fassung unten "
+    "und entscheiden Sie dann."
+)
 CONFLICT = (
     "Seit dem Vorschlag wurde der Text der Maßnahme geändert ({fields}). Freigeben würde "
     "diese neueren Änderungen überschreiben. Bitte vergleichen Sie unten „Bisher“, "
@@ -34,6 +38,8 @@ class DecisionForm(forms.Form):
         help_text="Wird der Person, die den Vorschlag gemacht hat, per E-Mail mitgeteilt.",
     )
     overwrite = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The version of the proposal on the page (PendingChange.revision).
+    revision = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -130,7 +136,8 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
         )
 
     def _decide(self, request, change, form):
-        """Approve or reject; None if a conflict (newly) stands in the way."""
+        """Approve or reject; None if a conflict or a revised proposal (newly) stands in
+        the way."""
         reason = form.cleaned_data["reason"]
         try:
             if "_reject" in request.POST:
@@ -139,7 +146,12 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
                     request, f"Der Vorschlag zu {change.measure} wurde abgelehnt.", messages.SUCCESS
                 )
             else:
-                review.approve(change, request.user, overwrite=form.cleaned_data["overwrite"])
+                review.approve(
+                    change,
+                    request.user,
+                    revision=form.cleaned_data["revision"],
+                    overwrite=form.cleaned_data["overwrite"],
+                )
                 self.message_user(
                     request,
                     f"Der Vorschlag zu {change.measure} wurde freigegeben und ist jetzt "
@@ -149,6 +161,10 @@ class PendingChangeAdmin(OwnUnitMixin, ReadOnlyAdmin):
         except review.Conflict as conflict:
             fields = ", ".join(review.field_label(name) for name in conflict.fields)
             self.message_user(request, CONFLICT.format(fields=fields), messages.ERROR)
+            return None
+        except review.Revised:
+            change.refresh_from_db()
+            self.message_user(request, REVISED, messages.ERROR)
             return None
         except review.AlreadyDecided:
             self.message_user(request, ALREADY_DECIDED, messages.WARNING)

@@ -1,5 +1,8 @@
 """Text changes of a Fachbereich that wait for the Redaktion's approval (measures/review.py)."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -74,3 +77,10 @@ class PendingChange(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+    @property
+    def revision(self) -> str:
+        """Names the proposed texts: the Redaktion approves the version it read, not one
+        the author saved again meanwhile."""
+        text = json.dumps(self.proposed, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

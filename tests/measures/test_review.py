@@ -138,7 +138,9 @@ def test_approving_publishes_the_text_and_names_author_and_approver(
     assert "<ins>" in page.content.decode() and "eingefügt:" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = setting["redaktion"].post(review_url(change), {"_approve": "1"})
+        response = setting["redaktion"].post(
+            review_url(change), {"_approve": "1", "revision": change.revision}
+        )
     assert response.status_code == 302
     assert NEW_SUMMARY in public_page(measure)
     assert api_summary(measure) == NEW_SUMMARY
@@ -162,7 +164,12 @@ def test_rejecting_changes_nothing_keeps_the_record_and_tells_the_author(
     change = PendingChange.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         setting["redaktion"].post(
-            review_url(change), {"_reject": "1", "reason": "Turnhallen sind nicht Teil davon."}
+            review_url(change),
+            {
+                "_reject": "1",
+                "revision": change.revision,
+                "reason": "Turnhallen sind nicht Teil davon.",
+            },
         )
     assert Measure.objects.get(pk=measure.pk).summary == OLD_SUMMARY
     change.refresh_from_db()
@@ -184,7 +191,10 @@ def test_the_fachbereich_reads_its_changes_but_cannot_decide(setting, django_use
     page = client.get(review_url(change))
     assert page.status_code == 200
     assert "Freigeben" not in page.content.decode()
-    assert client.post(review_url(change), {"_approve": "1"}).status_code == 403
+    assert (
+        client.post(review_url(change), {"_approve": "1", "revision": change.revision}).status_code
+        == 403
+    )
     assert Measure.objects.get(pk=change.measure_id).summary == OLD_SUMMARY
     assert not open_changes(setting["fb_user"]).exists()
 
@@ -200,13 +210,17 @@ def test_approving_after_the_text_changed_in_between_shows_the_conflict(setting)
     current.summary = "Die Redaktion hat hier nachgebessert."
     current.save()
 
-    response = setting["redaktion"].post(review_url(change), {"_approve": "1"})
+    response = setting["redaktion"].post(
+        review_url(change), {"_approve": "1", "revision": change.revision}
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "überschreiben" in page and "Die Redaktion hat hier nachgebessert." in page
     assert Measure.objects.get(pk=measure.pk).summary == "Die Redaktion hat hier nachgebessert."
 
-    setting["redaktion"].post(review_url(change), {"_approve": "1", "overwrite": "True"})
+    setting["redaktion"].post(
+        review_url(change), {"_approve": "1", "revision": change.revision, "overwrite": "True"}
+    )
     assert Measure.objects.get(pk=measure.pk).summary == NEW_SUMMARY
 
 
@@ -241,7 +255,9 @@ def test_the_same_text_published_meanwhile_is_no_conflict(setting):
     propose(setting, summary=NEW_SUMMARY)
     change = PendingChange.objects.get()
     Measure.objects.filter(pk=setting["measure"].pk).update(summary=NEW_SUMMARY)
-    response = setting["redaktion"].post(review_url(change), {"_approve": "1"})
+    response = setting["redaktion"].post(
+        review_url(change), {"_approve": "1", "revision": change.revision}
+    )
     assert response.status_code == 302
     change.refresh_from_db()
     assert change.state == "freigegeben"
@@ -250,7 +266,9 @@ def test_the_same_text_published_meanwhile_is_no_conflict(setting):
 def test_a_too_long_reason_is_a_german_message_not_a_decision(setting):
     propose(setting, summary=NEW_SUMMARY)
     change = PendingChange.objects.get()
-    response = setting["redaktion"].post(review_url(change), {"_reject": "1", "reason": "x" * 1001})
+    response = setting["redaktion"].post(
+        review_url(change), {"_reject": "1", "revision": change.revision, "reason": "x" * 1001}
+    )
     assert response.status_code == 400
     assert "höchstens 1000 Zeichen" in response.content.decode()
     change.refresh_from_db()
@@ -260,7 +278,7 @@ def test_a_too_long_reason_is_a_german_message_not_a_decision(setting):
 def test_the_list_shows_open_changes_first_and_decided_ones_on_request(setting):
     propose(setting, summary=NEW_SUMMARY)
     change = PendingChange.objects.get()
-    setting["redaktion"].post(review_url(change), {"_reject": "1"})
+    setting["redaktion"].post(review_url(change), {"_reject": "1", "revision": change.revision})
     changelist = reverse("admin:measures_pendingchange_changelist")
     link = f'href="{review_url(change)}'
     assert link not in setting["redaktion"].get(changelist).content.decode()
@@ -289,3 +307,23 @@ def test_save_and_continue_says_once_that_the_text_waits(setting):
     page = setting["fachbereich"].post(change_url(measure), data, follow=True).content.decode()
     assert page.count("warten auf die Freigabe") == 1
     assert "erfolgreich geändert" not in page
+
+
+def test_the_redaktion_approves_only_the_version_it_read(setting):
+    propose(setting, summary="Alle Schulen bekommen WLAN bis 2027.")
+    change = PendingChange.objects.get()
+    read = setting["redaktion"].get(review_url(change)).content.decode()
+    assert f'value="{change.revision}"' in read
+    # The author saves again after the Redaktion opened the page.
+    propose(setting, summary=NEW_SUMMARY)
+    response = setting["redaktion"].post(
+        review_url(change), {"_approve": "1", "revision": change.revision}
+    )
+    assert response.status_code == 409
+    assert "inzwischen überarbeitet" in response.content.decode()
+    assert NEW_SUMMARY in response.content.decode()  # the new version, to read
+    assert Measure.objects.get(pk=setting["measure"].pk).summary == OLD_SUMMARY
+    change.refresh_from_db()
+    assert change.is_open
+    setting["redaktion"].post(review_url(change), {"_approve": "1", "revision": change.revision})
+    assert Measure.objects.get(pk=setting["measure"].pk).summary == NEW_SUMMARY
