@@ -3,6 +3,7 @@
 import contextvars
 import json
 import logging
+import re
 import time
 import uuid
 
@@ -34,6 +35,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# The signed one-use links of "Stand melden" (workspace) open the form without sign-in
+# where a unit allows it: their tokens stay out of the logs.
+SIGNED_LINK = re.compile(r"^(/admin/aufgaben/link/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    return SIGNED_LINK.sub(r"\1…", path)
+
+
 class RequestIdMiddleware:
     """Gives every request an id (from X-Request-ID if the proxy sent a sane one), puts
     it on the response and in every log line, and logs one line per request."""
@@ -49,15 +59,16 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.id
+            path = logged_path(request.path)
             access_log.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 extra={
                     "request_id": request.id,
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - start) * 1000, 1),
                 },

@@ -118,10 +118,11 @@ def notify_stale(day: datetime.date | None = None) -> int:
 
 
 def _mail_unit(unit, group):
-    """One mail per address: the unit's own, else each member's (with their own links)."""
+    """One mail per address: the unit's own (a shared mailbox: links that ask for
+    sign-in), else each member's (with their own one-use links)."""
     members = list(editors().filter(organisational_units=unit))
     if unit.email:
-        recipients = [(unit.email, members[0] if len(members) == 1 else None)]
+        recipients = [(unit.email, None)]
     else:
         recipients = [(member.email, member) for member in members]
     for address, member in recipients:

@@ -77,7 +77,9 @@ def report_stand_by_link(request, token):
     signed_in = admin.site.has_permission(request)
     if not direct and not signed_in:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if signed_in and request.user != link.editor and not direct:
+    # Signed in as someone else, the link is refused even where it opens directly: the
+    # record would name its editor, not the person who used it.
+    if signed_in and request.user != link.editor:
         return refusal(
             request,
             "Dieser Link gehört zu einem anderen Konto. Bitte melden Sie sich mit Ihrem "
