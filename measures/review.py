@@ -14,6 +14,10 @@ reviewed, because they go live at once by design or carry their own record:
   (measures/schedule.py); holding them back would split that record;
 - priority, budget, goals, dependencies and Schlagwörter: choices from fixed lists or a
   number, not free text, and no words of the unit's to proofread.
+Also not reviewed (yet): the free text of the measure's related records the Fachbereich
+adds or edits in their own rows: milestone titles and notes, Kennzahl names, Ratsdokument
+titles, the note of a status update. They go live at once; the measure's history lists
+them with their author.
 The Redaktion sees the open changes under "Freigaben" (measures/review_admin.py) and
 approves or rejects each; `open_changes(user)` lists those a user may decide.
 """
