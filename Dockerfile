@@ -7,6 +7,13 @@ WORKDIR /app
 RUN python -m venv /venv
 COPY requirements.lock .
 RUN /venv/bin/pip install --require-hashes -r requirements.lock
+# The translations: the .po files are committed, the .mo files Django reads are made here
+# with Django's compilemessages (GNU gettext's msgfmt, needed in this stage only).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+COPY locale locale
+RUN /venv/bin/django-admin compilemessages --verbosity 0
 
 # Runtime stage: WeasyPrint's system libraries, the app, static files collected.
 FROM python:3.13-slim
@@ -21,6 +28,7 @@ RUN apt-get update \
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=portal:portal . .
+COPY --from=build --chown=portal:portal /app/locale /app/locale
 RUN SECRET_KEY=nur-fuer-den-build python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p /app/media && chown portal:portal /app/media
 # The frozen council reports and the rendered PDFs (MEDIA_ROOT): keep them on a volume that

@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests} SECURE_SSL_REDIRECT=0
 
-.PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean
+.PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean messages
 
 help:
 	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 und den Task-Worker starten"
@@ -33,6 +33,7 @@ help:
 	@echo "make backup     – Inhalte, Konten und Verlauf sichern (FILE=…, Standard backups/…json)"
 	@echo "make restore FILE=… – eine Sicherung in eine leere Datenbank einspielen"
 	@echo "make lock       – Abhängigkeiten neu auflösen (requirements*.lock)"
+	@echo "make messages   – die Übersetzungen (locale/…/*.po) kompilieren"
 
 $(VENV)/.installed: requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -43,8 +44,18 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# The project's translations (locale/*/LC_MESSAGES/*.po), compiled to the .mo files Django
+# reads; Babel's pure-Python compiler, so GNU gettext need not be installed. The .mo files
+# are not committed: every run, test and image build makes them from the .po files.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+messages: $(CATALOGUES)
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
 # The web server and, beside it, the task worker that renders the PDFs; Ctrl+C ends both.
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) load_seed
 	$(DEV_ENV) $(MANAGE) renew_publications
@@ -53,7 +64,7 @@ run: $(VENV)/.installed
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed messages
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -67,17 +78,17 @@ fmt: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-superuser: $(VENV)/.installed
+superuser: $(VENV)/.installed messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
 	$(DEV_ENV) $(MANAGE) createsuperuser
 
-seed: $(VENV)/.installed
+seed: $(VENV)/.installed messages
 	$(DEV_ENV) $(MANAGE) load_seed
 
 # Benchmarks run on their own database file, never on the one of `make run`.
 BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung} ALLOWED_HOSTS=testserver DATABASE_URL=sqlite:///$(CURDIR)/bench.sqlite3 MEDIA_ROOT=$(CURDIR)/bench-media
 
-bench-pdf: $(VENV)/.installed
+bench-pdf: $(VENV)/.installed messages
 	rm -rf bench.sqlite3* bench-media
 	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
@@ -89,7 +100,7 @@ bench-pdf: $(VENV)/.installed
 
 # Needs PostgreSQL (PERF_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432), Redis
 # (PERF_REDIS_URL, default database 15 on 127.0.0.1:6379) and wrk (apt-get install wrk).
-loadtest: $(VENV)/.installed
+loadtest: $(VENV)/.installed messages
 	$(PY) -m perf.loadtest
 
 # Portal against bare Django's hello with wrk, seed data and 10,000 measures (perf/bench.py),
@@ -114,4 +125,4 @@ lock: $(VENV)/.installed
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal --generate-hashes -q -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache $(CATALOGUES)

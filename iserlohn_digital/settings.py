@@ -179,7 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
-# German for strings Django brings untranslated (locale/de; compiled .mo files committed).
+# German for strings Django and the admin apps bring untranslated (locale/de/LC_MESSAGES/*.po;
+# `make messages`, run by `make run` and `make test`, compiles them, as does the image build).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
