@@ -60,7 +60,7 @@ ROLES = {
             "reports.view_reportcouncildocument",
             # The stored PDFs and the task worker's queue, to read.
             "measures.view_publicationfile",
-            "django_tasks_db.view_dbtaskresult",
+            "django_tasks_database.view_dbtaskresult",
             # Text changes of the Fachbereiche waiting for approval ("Freigaben"); deciding
             # them goes with measures.publish_measure (measures/review.py).
             "measures.view_pendingchange",
