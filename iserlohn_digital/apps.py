@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django_tasks_db.apps import TasksAppConfig
 
 
 class PortalAdminConfig(AdminConfig):
@@ -9,6 +10,13 @@ class PortalAdminConfig(AdminConfig):
     documented way to replace the default site)."""
 
     default_site = "iserlohn_digital.otp.PortalAdminSite"
+
+
+class TaskQueueConfig(TasksAppConfig):
+    """django-tasks-db under a German name in the admin (Django's documented way to
+    rename another app); its label and tables stay the same."""
+
+    verbose_name = "Aufgaben im Hintergrund"
 
 
 class PortalConfig(AppConfig):

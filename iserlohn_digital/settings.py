@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
-    "django_tasks_db",
+    # django-tasks-db, named in German in the admin.
+    "iserlohn_digital.apps.TaskQueueConfig",
     # The project package: deployment checks, database session settings, the guarded
     # pydyf patch (README: Patched third-party behaviour).
     "iserlohn_digital.apps.PortalConfig",
