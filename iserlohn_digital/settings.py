@@ -36,6 +36,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form refused for its security token gets a German page with the way back.
+CSRF_FAILURE_VIEW = "iserlohn_digital.views.csrf_failure"
 
 # The public address of the portal; links in the PDFs point there.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,5 +1,7 @@
 import sys
 
+from django.apps import apps
+from django.contrib import admin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -46,10 +48,60 @@ def _error_response(request, error):
     request_id = getattr(request, "id", "")
     if api:
         return _json({"detail": "Interner Fehler", "request_id": request_id}, status=500)
+    # Neither the session nor the user: the database may be what failed.
+    admin_url = reverse("admin:index")
+    in_admin = request.path.startswith(admin_url)
     return HttpResponseServerError(
-        render_to_string("500.html", {"request_id": request_id}),
+        render_to_string(
+            "500.html", {"request_id": request_id, "admin_url": admin_url if in_admin else ""}
+        ),
         content_type="text/html; charset=utf-8",
     )
+
+
+def permission_denied(request, exception=None):
+    """403 in German; for staff with the way back into the admin (e.g. after opening
+    another unit's measure)."""
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    """404 in German; for staff with the way back into the admin."""
+    return _error_page(request, "404.html", 404)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with an expired or missing security token (a page
+    left open across a sign-in, cookies blocked) gets a German page saying what to do."""
+    return _error_page(request, "403_csrf.html", 403)
+
+
+def _error_page(request, template, status):
+    return render(request, template, {"way_back": _way_back(request)}, status=status)
+
+
+def _way_back(request) -> dict | None:
+    """For a signed-in staff user or an address under /admin/: the admin's start page and,
+    when the address lies under an admin list the user may see, that list."""
+    admin_url = reverse("admin:index")
+    in_admin = request.path.startswith(admin_url)
+    user = getattr(request, "user", None)
+    if not (in_admin or (user is not None and user.is_staff)):
+        return None
+    way_back = {"admin_url": admin_url}
+    parts = request.path.removeprefix(admin_url).split("/") if in_admin else []
+    if len(parts) > 2 and parts[2]:
+        try:
+            model = apps.get_model(parts[0], parts[1])
+        except LookupError:
+            return way_back
+        model_admin = admin.site.get_model_admin(model) if admin.site.is_registered(model) else None
+        if model_admin and user is not None and model_admin.has_view_permission(request):
+            way_back["list_url"] = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+            )
+            way_back["list_name"] = model._meta.verbose_name_plural
+    return way_back
 
 
 def _json(data, status):
