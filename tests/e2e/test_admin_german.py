@@ -50,11 +50,13 @@ PAGES = {
         "/admin/measures/publicationfile/{pdf}/change/",
         "/admin/django_tasks_database/dbtaskresult/{task}/change/",
         "/admin/password_change/",
+        "/admin/password_change/done/",
         "/admin/gibt-es-nicht/",
     ],
     "Fachbereich": [
         "/admin/measures/measure/{measure}/change/",
         "/admin/measures/measure/{measure}/history/",
+        "/admin/measures/measure/{measure}/history/{version}/",  # 403: revert is Redaktion's
         "/admin/measures/measure/{other}/change/",  # 403: another unit's measure
         "/admin/measures/statusupdate/add/",
         "/admin/password_change/",
