@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from measures import renders
 from measures.models import Measure, OrganisationalUnit
+from tests.e2e.test_accessibility import WIDTHS, assert_accessible, horizontal_overflow
 from tests.e2e.test_admin_roles import make_staff, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -132,11 +133,27 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, browser, django_us
         page.locator("[id^=calendarlink] >> visible=true").first.click()
         if words := english_in(page):
             found[page.url + " (Kalender)"] = words
+        error_pages_are_accessible(page, seeded_server, objects, role)
     finally:
         context.close()
     assert not found, "Englisch in der Verwaltung:\n" + "\n".join(
         f"{url}: {', '.join(words)}" for url, words in found.items()
     )
+
+
+def error_pages_are_accessible(page, server, objects, role):
+    """The staff's 403 and 404 pages at both widths: axe finds nothing, nothing scrolls
+    sideways at 320 px, and the way back leads into the admin."""
+    paths = ["/admin/gibt-es-nicht/"]
+    if role == "Fachbereich":
+        paths.append(f"/admin/measures/measure/{objects['other']}/change/")
+    for path in paths:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(server.url + path)
+            assert page.get_by_role("link", name="Zur Startseite der Verwaltung").count() == 1
+            assert_accessible(page, f"{path} bei {width} px")
+            assert horizontal_overflow(page) <= 0
 
 
 def test_no_time_zone_note_on_date_fields(seeded_server, browser, django_user_model):
