@@ -134,6 +134,13 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, browser, django_us
         if words := english_in(page):
             found[page.url + " (Kalender)"] = words
         error_pages_are_accessible(page, seeded_server, objects, role)
+        # Last, as it ends the session: the page after signing out.
+        page.goto(seeded_server.url + reverse("admin:index"))
+        with page.expect_navigation():
+            page.click("#logout-form button")
+        assert page.url.endswith("/admin/logout/")
+        if words := english_in(page):
+            found[page.url] = words
     finally:
         context.close()
     assert not found, "Englisch in der Verwaltung:\n" + "\n".join(
