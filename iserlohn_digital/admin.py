@@ -13,8 +13,10 @@ PROJECT_APPS = ("strategy", "measures", "reports", "opendata")
 
 
 def _task_title(result):
-    started = formats.date_format(timezone.localtime(result.enqueued_at), "d.m.Y H:i")
-    return f"{result.task_name} (eingereiht am {started})"
+    if result.enqueued_at is None:  # not saved yet
+        return result.task_name
+    enqueued = formats.date_format(timezone.localtime(result.enqueued_at), "d.m.Y H:i")
+    return f"{result.task_name} (eingereiht am {enqueued})"
 
 
 # Page titles and breadcrumbs name the task instead of "DBTaskResult object (…)".
