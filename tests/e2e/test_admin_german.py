@@ -87,7 +87,7 @@ def model_lists(page, server):
 
 
 @pytest.mark.parametrize("role", PAGES)
-def test_every_kind_of_admin_page_is_in_german(seeded_server, browser, django_user_model, role):
+def test_every_kind_of_admin_page_is_in_german(seeded_server, page_at, django_user_model, role):
     unit = OrganisationalUnit.objects.filter(measures__isnull=False).first()
     measure = Measure.objects.filter(lead_unit=unit).first()
     other = Measure.objects.exclude(lead_unit=unit).first()
@@ -101,48 +101,44 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, browser, django_us
         "pdf": pdf.pk,
         "task": pdf.task_id,
     }
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = page_at(1280)  # fails the test on any Content Security Policy violation
     found = {}
-    try:
-        scan(page, seeded_server.url + "/admin/login/", found)
-        sign_in(page, seeded_server, role.lower(), device)
-        if words := english_in(page):
-            found[page.url] = words
-        for href in model_lists(page, seeded_server):
-            scan(page, href, found)
-            # The list with its first filter applied.
-            choice = page.locator("#changelist-filter li:not(.selected) a").first
-            if choice.count():
-                with page.expect_navigation():
-                    choice.click()
-                if words := english_in(page):
-                    found[page.url] = words
-        for path in PAGES[role]:
-            scan(page, seeded_server.url + path.format(**objects), found)
-        if role == "Redaktion":
-            # The confirmation of a bulk action and the date picker of a form.
-            page.goto(seeded_server.url + "/admin/measures/measure/")
-            page.check(f"input[name=_selected_action][value='{measure.pk}']")
-            page.select_option("select[name=action]", "delete_selected")
+    scan(page, seeded_server.url + "/admin/login/", found)
+    sign_in(page, seeded_server, role.lower(), device)
+    if words := english_in(page):
+        found[page.url] = words
+    for href in model_lists(page, seeded_server):
+        scan(page, href, found)
+        # The list with its first filter applied.
+        choice = page.locator("#changelist-filter li:not(.selected) a").first
+        if choice.count():
             with page.expect_navigation():
-                page.click("button[name=index]")
+                choice.click()
             if words := english_in(page):
                 found[page.url] = words
-        page.goto(seeded_server.url + f"/admin/measures/measure/{measure.pk}/change/")
-        page.locator("[id^=calendarlink] >> visible=true").first.click()
-        if words := english_in(page):
-            found[page.url + " (Kalender)"] = words
-        error_pages_are_accessible(page, seeded_server, objects, role)
-        # Last, as it ends the session: the page after signing out.
-        page.goto(seeded_server.url + reverse("admin:index"))
+    for path in PAGES[role]:
+        scan(page, seeded_server.url + path.format(**objects), found)
+    if role == "Redaktion":
+        # The confirmation of a bulk action and the date picker of a form.
+        page.goto(seeded_server.url + "/admin/measures/measure/")
+        page.check(f"input[name=_selected_action][value='{measure.pk}']")
+        page.select_option("select[name=action]", "delete_selected")
         with page.expect_navigation():
-            page.click("#logout-form button")
-        assert page.url.endswith("/admin/logout/")
+            page.click("button[name=index]")
         if words := english_in(page):
             found[page.url] = words
-    finally:
-        context.close()
+    page.goto(seeded_server.url + f"/admin/measures/measure/{measure.pk}/change/")
+    page.locator("[id^=calendarlink] >> visible=true").first.click()
+    if words := english_in(page):
+        found[page.url + " (Kalender)"] = words
+    error_pages_are_accessible(page, seeded_server, objects, role)
+    # Last, as it ends the session: the page after signing out.
+    page.goto(seeded_server.url + reverse("admin:index"))
+    with page.expect_navigation():
+        page.click("#logout-form button")
+    assert page.url.endswith("/admin/logout/")
+    if words := english_in(page):
+        found[page.url] = words
     assert not found, "Englisch in der Verwaltung:\n" + "\n".join(
         f"{url}: {', '.join(words)}" for url, words in found.items()
     )
