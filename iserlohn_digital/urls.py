@@ -9,6 +9,7 @@ from strategy.sitemaps import InfoPageSitemap
 
 from . import views
 
+handler400 = "iserlohn_digital.views.bad_request"
 handler403 = "iserlohn_digital.views.permission_denied"
 handler404 = "iserlohn_digital.views.page_not_found"
 handler500 = "iserlohn_digital.views.server_error"

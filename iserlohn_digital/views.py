@@ -3,7 +3,12 @@ import sys
 from django.apps import apps
 from django.contrib import admin
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -55,6 +60,17 @@ def _error_response(request, error):
         render_to_string(
             "500.html", {"request_id": request_id, "admin_url": admin_url if in_admin else ""}
         ),
+        content_type="text/html; charset=utf-8",
+    )
+
+
+def bad_request(request, exception=None):
+    """400 in German. Rendered without the request's context: the request may be what is
+    wrong (an unknown host name makes every use of its address fail again)."""
+    admin_url = reverse("admin:index")
+    in_admin = request.path.startswith(admin_url)
+    return HttpResponseBadRequest(
+        render_to_string("400.html", {"admin_url": admin_url if in_admin else ""}),
         content_type="text/html; charset=utf-8",
     )
 

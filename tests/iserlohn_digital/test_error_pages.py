@@ -101,3 +101,15 @@ def test_the_500_page_in_the_admin_leads_back_without_the_database(rf, monkeypat
     assert "Ein Fehler ist aufgetreten" in page
     assert ADMIN_HOME in page
     assert 'class="site-header"' in page
+
+
+def test_an_unknown_host_gets_a_german_400_without_failing_again(client, settings):
+    """DisallowedHost: the page must not use the request's address, which fails again."""
+    settings.ALLOWED_HOSTS = ["portal.example"]
+
+    response = Client(raise_request_exception=False).get("/admin/", HTTP_HOST="boese.example")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>Ungültige Anfrage</h1>" in page
+    assert "Bad Request" not in page
