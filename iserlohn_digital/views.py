@@ -54,23 +54,25 @@ def _error_response(request, error):
     if api:
         return _json({"detail": "Interner Fehler", "request_id": request_id}, status=500)
     # Neither the session nor the user: the database may be what failed.
-    admin_url = reverse("admin:index")
-    in_admin = request.path.startswith(admin_url)
     return HttpResponseServerError(
         render_to_string(
-            "500.html", {"request_id": request_id, "admin_url": admin_url if in_admin else ""}
+            "500.html", {"request_id": request_id, "admin_url": _admin_url_around(request)}
         ),
         content_type="text/html; charset=utf-8",
     )
 
 
+def _admin_url_around(request) -> str:
+    """The admin's start page when the request's address lies under it, else ""."""
+    admin_url = reverse("admin:index")
+    return admin_url if request.path.startswith(admin_url) else ""
+
+
 def bad_request(request, exception=None):
     """400 in German. Rendered without the request's context: the request may be what is
     wrong (an unknown host name makes every use of its address fail again)."""
-    admin_url = reverse("admin:index")
-    in_admin = request.path.startswith(admin_url)
     return HttpResponseBadRequest(
-        render_to_string("400.html", {"admin_url": admin_url if in_admin else ""}),
+        render_to_string("400.html", {"admin_url": _admin_url_around(request)}),
         content_type="text/html; charset=utf-8",
     )
 
@@ -99,13 +101,12 @@ def _error_page(request, template, status):
 def _way_back(request) -> dict | None:
     """For a signed-in staff user or an address under /admin/: the admin's start page and,
     when the address lies under an admin list the user may see, that list."""
-    admin_url = reverse("admin:index")
-    in_admin = request.path.startswith(admin_url)
+    admin_url = _admin_url_around(request)
     user = getattr(request, "user", None)
-    if not (in_admin or (user is not None and user.is_staff)):
+    if not (admin_url or (user is not None and user.is_staff)):
         return None
-    way_back = {"admin_url": admin_url}
-    parts = request.path.removeprefix(admin_url).split("/") if in_admin else []
+    way_back = {"admin_url": reverse("admin:index")}
+    parts = request.path.removeprefix(admin_url).split("/") if admin_url else []
     if len(parts) > 2 and parts[2]:
         try:
             model = apps.get_model(parts[0], parts[1])
