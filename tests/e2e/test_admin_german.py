@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from measures import renders
-from measures.models import Measure, OrganisationalUnit
+from measures.models import Measure, OrganisationalUnit, PendingChange
 from tests.e2e.test_accessibility import WIDTHS, assert_accessible, horizontal_overflow
 from tests.e2e.test_admin_roles import make_staff, sign_in
 
@@ -53,6 +53,10 @@ PAGES = {
         "/admin/password_change/",
         "/admin/password_change/done/",
         "/admin/gibt-es-nicht/",
+        "/admin/aufgaben/stand/{measure}/",
+        "/admin/aufgaben/einstellungen/",
+        "/admin/measures/pendingchange/{change}/change/",
+        "/admin/measures/pendingchange/?zustand=alle",
     ],
     "Fachbereich": [
         "/admin/measures/measure/{measure}/change/",
@@ -62,6 +66,11 @@ PAGES = {
         "/admin/measures/statusupdate/add/",
         "/admin/password_change/",
         "/admin/gibt-es-nicht/",
+        "/admin/aufgaben/stand/{measure}/",
+        "/admin/aufgaben/stand/{other}/",  # 403: another unit's measure
+        "/admin/aufgaben/einstellungen/",
+        "/admin/aufgaben/link/ungueltig/",  # 404: not a valid link
+        "/admin/measures/pendingchange/{change}/change/",
     ],
 }
 
@@ -92,7 +101,10 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, page_at, django_us
     measure = Measure.objects.filter(lead_unit=unit).first()
     other = Measure.objects.exclude(lead_unit=unit).first()
     pdf = renders.request_render("kurzbroschuere")
-    _, device = make_staff(django_user_model, role.lower(), role, unit)
+    user, device = make_staff(django_user_model, role.lower(), role, unit)
+    change = PendingChange.objects.create(
+        measure=measure, author=user, proposed={"summary": "Neu."}, base={"summary": "Alt."}
+    )
     objects = {
         "measure": measure.pk,
         "other": other.pk,
@@ -100,6 +112,7 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, page_at, django_us
         "unit": unit.pk,
         "pdf": pdf.pk,
         "task": pdf.task_id,
+        "change": change.pk,
     }
     page = page_at(1280)  # fails the test on any Content Security Policy violation
     found = {}
