@@ -203,7 +203,7 @@ class MilestoneInline(LabelledTabularInline):
             return "–"
         if milestone.is_reached:
             return "erreicht"
-        if milestone.due_date < timezone.localdate():
+        if milestone.is_overdue:
             return format_html(
                 '<strong class="flag-overdue">überfällig seit {}</strong><br>'
                 "Bitte „erreicht am“ eintragen oder das Datum anpassen.",

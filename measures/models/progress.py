@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -43,6 +44,11 @@ class Milestone(models.Model):
     @property
     def is_reached(self):
         return self.reached_on is not None
+
+    @property
+    def is_overdue(self):
+        """Its date has passed and nobody reported it reached."""
+        return not self.is_reached and self.due_date < timezone.localdate()
 
 
 class IndicatorManager(models.Manager):

@@ -1,6 +1,7 @@
 """The public pages: content, query counts, hidden drafts, no foreign assets."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -9,7 +10,9 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from measures.models import Milestone
 from tests.builders import add_measures, make_field, make_measure, make_world
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +216,24 @@ def test_the_dashboard_lists_stay_short_and_say_how_many_there_are(client):
     assert len(response.context["overdue"]) == DASHBOARD_LIMIT
     assert response.context["overdue_count"] == DASHBOARD_LIMIT + 5
     assert f"{DASHBOARD_LIMIT + 5} Maßnahmen sind überfällig" in response.text
+
+
+def test_a_milestone_past_its_date_says_it_is_not_reached(client):
+    measure = make_world(1)["measures"][0]
+    today = timezone.localdate()
+    Milestone.objects.create(
+        measure=measure, title="Entwurf abgestimmt", due_date=today - timedelta(days=1)
+    )
+    Milestone.objects.create(
+        measure=measure, title="Ratsbeschluss gefasst", due_date=today + timedelta(days=9)
+    )
+    Milestone.objects.create(
+        measure=measure,
+        title="Auftakt erfolgt",
+        due_date=today - timedelta(days=99),
+        reached_on=today,
+    )
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert "Entwurf abgestimmt – geplant, noch nicht erreicht" in page
+    assert "Ratsbeschluss gefasst – geplant<" in page
+    assert "Auftakt erfolgt – erreicht" in page
