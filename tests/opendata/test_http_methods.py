@@ -107,6 +107,11 @@ def site_urls(seed_for_the_class):
         f"/api/v1/updates?measure={measure.code}",
         "/api/v1/milestones",
         f"/api/v1/milestones?measure={measure.code}",
+        # The editors' workspace: sign-in first, an invalid link a German 404.
+        f"/admin/aufgaben/stand/{measure.pk}/",
+        "/admin/aufgaben/link/ungueltig/",
+        "/admin/aufgaben/einstellungen/",
+        "/admin/aufgaben/links/1/widerrufen/",
     ]
     return urls
 
