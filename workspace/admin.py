@@ -5,11 +5,12 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from iserlohn_digital.roles import is_redaktion
+from measures.admin import ReadOnlyAdmin
 
 from .models import UpdateLink, UpdateLinkUse
 
 
-class RedaktionOnly:
+class RedaktionOnly(ReadOnlyAdmin):
     """Read-only, for the Redaktion alone (by role, not by model permissions)."""
 
     def has_module_permission(self, request):
@@ -18,18 +19,9 @@ class RedaktionOnly:
     def has_view_permission(self, request, obj=None):
         return is_redaktion(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(UpdateLink)
-class UpdateLinkAdmin(RedaktionOnly, admin.ModelAdmin):
+class UpdateLinkAdmin(RedaktionOnly):
     list_display = ["measure", "editor", "created_at", "expires_at", "used_at", "revoked_at"]
     list_select_related = ["measure", "editor"]
     search_fields = ["measure__code", "editor__username"]
@@ -42,6 +34,6 @@ class UpdateLinkAdmin(RedaktionOnly, admin.ModelAdmin):
 
 
 @admin.register(UpdateLinkUse)
-class UpdateLinkUseAdmin(RedaktionOnly, admin.ModelAdmin):
+class UpdateLinkUseAdmin(RedaktionOnly):
     list_display = ["used_at", "link", "user", "signed_in", "status_update"]
     list_select_related = ["link__measure", "link__editor", "user", "status_update__measure"]
