@@ -12,11 +12,23 @@ from django_tasks_db.models import DBTaskResult
 PROJECT_APPS = ("strategy", "measures", "reports", "opendata")
 
 
+# What each of the portal's tasks does, in the editors' words.
+TASK_NAMES = {
+    "measures.tasks.render_publication": "PDF erstellen",
+    "workspace.tasks.send_weekly_digests": "Wöchentliche Erinnerungen versenden",
+    "workspace.tasks.notify_stale_measures": "Veraltete Stände melden",
+}
+
+
+def task_name(result) -> str:
+    return TASK_NAMES.get(result.task_path, result.task_name)
+
+
 def _task_title(result):
     if result.enqueued_at is None:  # not saved yet
-        return result.task_name
+        return task_name(result)
     enqueued = formats.date_format(timezone.localtime(result.enqueued_at), "d.m.Y H:i")
-    return f"{result.task_name} (eingereiht am {enqueued})"
+    return f"{task_name(result)} (eingereiht am {enqueued})"
 
 
 # Page titles and breadcrumbs name the task instead of "DBTaskResult object (…)".
@@ -37,7 +49,7 @@ class TaskResultAdmin(DBTaskResultAdmin):
 
     @admin.display(description="Aufgabe")
     def task(self, obj):
-        return obj.task_name
+        return task_name(obj)
 
     @admin.display(description="Fehlerverlauf")
     def formatted_traceback(self, obj):
