@@ -3,6 +3,7 @@ reminder settings and revoking links. All answers are for one person and never c
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -113,6 +114,7 @@ def _stand_form(request, measure, *, author, link=None, signed_in=True):
                 if link is not None and not _take(link):
                     return refusal(request, "Dieser Link wurde soeben schon genutzt.", 410)
                 record_stand(form.instance)
+                _log(author, measure, form.instance)
                 if link is not None:
                     UpdateLinkUse.objects.create(
                         link=link,
@@ -139,6 +141,12 @@ def _stand_form(request, measure, *, author, link=None, signed_in=True):
         "signed_in": signed_in,
     }
     return render(request, "workspace/report_stand.html", context)
+
+
+def _log(author, measure, update):
+    """The admin's log ("Neueste Aktionen") names the report, as after a save there."""
+    message = f"Stand gemeldet: {update.get_status_display()}, {update.progress} %"
+    LogEntry.objects.log_actions(author.pk, [measure], CHANGE, message, single_object=True)
 
 
 def _take(link) -> bool:

@@ -4,6 +4,7 @@ on the public Steckbrief, as editors and the public meet them."""
 import datetime
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from measures.models import Indicator, Milestone, StatusUpdate
@@ -84,7 +85,13 @@ def test_stand_form_records_the_stand_as_the_admin_does(world):
     assert update.evidence_title == "Pressemitteilung"
     follow = client.get("/admin/")
     assert "ist gespeichert" in follow.content.decode()
-    assert f"{stale.code} {stale.title}" not in follow.content.decode()
+    tasks, _, rest = follow.content.decode().partition("Alle Inhalte")
+    assert f"{stale.code} {stale.title}" not in tasks
+    # "Meine Aktionen" on the start page names it, as after a save in the measure form.
+    logged = LogEntry.objects.get(user=world["anna"])
+    assert logged.object_id == str(stale.pk)
+    assert logged.get_change_message() == "Stand gemeldet: in Umsetzung, 60 %"
+    assert f"{stale.code} {stale.title}" in rest
     public = client.get(stale.get_absolute_url()).content.decode()
     assert "Sechs Schulen angeschlossen." in public
 
