@@ -6,11 +6,13 @@ strategische Ziele are derived for each of them.
 """
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +59,37 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+def rolled_up_progress(measures, serving: Q) -> dict:
+    """Annotations `measure_count` and `progress` (mean percent, None without measures) of
+    the `measures` matching `serving`, a condition on the row annotated (written with
+    `OuterRef(OuterRef(...))`); each measure counts once, however many of the row's goals
+    it serves."""
+    once = measures.filter(pk__in=measures.filter(serving).values("pk")).order_by()
+    count = once.annotate(n=Func("pk", function="COUNT")).values("n")
+    mean = once.annotate(mean=Func("progress", function="AVG")).values("mean")
+    return {
+        "measure_count": Coalesce(Subquery(count), 0),
+        "progress": Subquery(mean, output_field=models.FloatField()),
+    }
+
+
+class PrincipleQuerySet(models.QuerySet):
+    def with_progress(self, measures):
+        """Annotates `measure_count` and `progress` of `measures` (e.g. the published ones,
+        passed by the measures app) serving a goal of each Leitsatz or a sub-goal of one."""
+        principle = OuterRef(OuterRef("pk"))
+        return self.annotate(
+            **rolled_up_progress(
+                measures, Q(goals__principles=principle) | Q(goals__parent__principles=principle)
+            )
+        )
+
+
+class PrincipleManager(models.Manager.from_queryset(PrincipleQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Principle(FullUrlMixin, models.Model):
     """A Leitsatz of the Leitbild "Iserlohn digital"."""
 
@@ -66,7 +99,7 @@ class Principle(FullUrlMixin, models.Model):
     text = models.CharField("Leitsatz", max_length=300)
     explanation = models.TextField("Erläuterung", blank=True, help_text=MARKDOWN_HELP)
 
-    objects = SlugManager()
+    objects = PrincipleManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -163,6 +196,47 @@ class GoalQuerySet(PublishedQuerySet):
     def in_substrategy(self, substrategy):
         """Goals of one Teilstrategie."""
         return self.filter(substrategy=substrategy)
+
+    def with_progress(self, measures):
+        """Annotates `measure_count` and `progress` of `measures` (e.g. the published ones,
+        passed by the measures app) serving each goal or one of its sub-goals."""
+        goal = OuterRef(OuterRef("pk"))
+        return self.annotate(**rolled_up_progress(measures, Q(goals=goal) | Q(goals__parent=goal)))
+
+
+def code_order(goal) -> tuple:
+    """Sorts goals as a reader counts: "SC-Z2" before "SC-Z10", "SC-Z1.2" before "SC-Z1.10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", goal.code))
+
+
+@dataclass
+class GoalNode:
+    """A goal with the sub-goals shown beneath it."""
+
+    goal: "Goal"
+    children: list
+
+
+def goal_tree(goals, principle=None) -> list[GoalNode]:
+    """`goals` (evaluated once) in code order, nested: each übergeordnetes Ziel with its
+    strategische Ziele. With a `principle`, only the goals serving it, each with its
+    übergeordnetes Ziel for context; a sub-goal whose parent is not among `goals` (a draft
+    the visitor may not see) stands on the top level."""
+    goals = sorted(goals, key=code_order)
+    if principle is not None:
+        serving = {g.pk for g in goals if principle in g.principles.all()}
+        wanted = serving | {g.parent_id for g in goals if g.pk in serving}
+    else:
+        wanted = {g.pk for g in goals}
+    present = {g.pk for g in goals}
+    roots = [g for g in goals if g.pk in wanted and (g.parent_id not in present)]
+    return [
+        GoalNode(
+            root,
+            [g for g in goals if g.parent_id == root.pk and (principle is None or g.pk in serving)],
+        )
+        for root in roots
+    ]
 
 
 class GoalManager(models.Manager.from_queryset(GoalQuerySet)):

@@ -12,7 +12,7 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.ratelimit import hit
 
 from .forms import BarrierReportForm
-from .models import Goal, InfoPage, Principle, SubStrategy
+from .models import Goal, InfoPage, Principle, SubStrategy, goal_tree
 
 # Pages required by law whose content follows in their own piece of work; until then each
 # says what it will hold.
@@ -28,25 +28,24 @@ INFO_PAGES = {
 
 @require_safe
 def leitbild(request):
-    goals = Goal.objects.visible_to(request.user).select_related("substrategy")
+    """The Leitsätze with the goals serving them; their nesting and progress come from the
+    measures app's template tags (`leitbild_of`)."""
     return render(
         request,
         "strategy/leitbild.html",
-        {"principles": Principle.objects.prefetch_related(Prefetch("goals", goals))},
+        {
+            "principles": Principle.objects.all(),
+            "goals": Goal.objects.visible_to(request.user).select_related("substrategy"),
+        },
     )
 
 
 @require_safe
 def substrategy_detail(request, slug):
-    """A Teilstrategie with its goals; its Handlungsfelder and their measures come from the
-    measures app's template tags."""
+    """A Teilstrategie with its goals nested in code order; its Handlungsfelder and their
+    measures come from the measures app's template tags."""
     substrategy = get_object_or_404(SubStrategy, slug=slug)
-    visible_goals = Goal.objects.visible_to(request.user)
-    goals = (
-        visible_goals.in_substrategy(substrategy)
-        .overarching()
-        .prefetch_related(Prefetch("children", visible_goals), "principles")
-    )
+    goals = goal_tree(Goal.objects.visible_to(request.user).in_substrategy(substrategy))
     return render(
         request,
         "strategy/substrategy_detail.html",

@@ -4,10 +4,11 @@ Teilstrategie as pillars with their first measures, and the measures serving a g
 from dataclasses import dataclass
 
 from django import template
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from measures.charts import PILLAR_LIMIT
 from measures.models import FieldOfAction, Measure
+from strategy.models import Goal, code_order, goal_tree
 
 register = template.Library()
 
@@ -37,23 +38,49 @@ def pillars_of(context, substrategy):
 class GoalMeasures:
     measures: list
     fields: list
-
-    @property
-    def progress(self):
-        """The mean progress of the measures in whole percent, None without measures."""
-        if not self.measures:
-            return None
-        return round(sum(m.progress for m in self.measures) / len(self.measures))
+    progress: int | None
+    by_subgoal: list
 
 
 @register.simple_tag(takes_context=True)
 def measures_of(context, goal):
     """The measures serving a goal and its Handlungsfelder, as far as the visitor may see
-    them."""
+    them; for an übergeordnetes Ziel also those of each of its strategische Ziele
+    (`by_subgoal`: pairs of sub-goal and measures), counted once in the mean `progress`."""
     user = context["request"].user
-    measures = Measure.objects.visible_to(user).filter(goals=goal)
+    visible = Measure.objects.visible_to(user)
+    subgoals = sorted(goal.children.all(), key=code_order)
+    rolled_up = visible.filter(Q(goals=goal) | Q(goals__in=subgoals))
+    measures = list(
+        visible.filter(pk__in=rolled_up.values("pk"))
+        .select_related("field_of_action", "lead_unit")
+        .with_last_update()
+        .prefetch_related(
+            Prefetch("goals", Goal.objects.filter(pk__in=[goal.pk, *(g.pk for g in subgoals)]))
+        )
+        .order_by("code")
+    )
     fields = FieldOfAction.objects.visible_to(user).filter(goals=goal)
     return GoalMeasures(
-        list(measures.select_related("field_of_action", "lead_unit").with_last_update()),
-        list(fields),
+        measures=[m for m in measures if goal in m.goals.all()],
+        fields=list(fields),
+        progress=visible.filter(pk__in=rolled_up.values("pk")).figures()["progress"],
+        by_subgoal=[
+            (subgoal, [m for m in measures if subgoal in m.goals.all()]) for subgoal in subgoals
+        ],
     )
+
+
+@register.simple_tag(takes_context=True)
+def leitbild_of(context, principles, goals):
+    """The Leitsätze, each with its goals nested in code order (`goal_tree`), each Leitsatz
+    and goal with the `progress` of the measures the visitor may see that serve it or one of
+    its sub-goals (rounded as the headline figures)."""
+    measures = Measure.objects.visible_to(context["request"].user).counted()
+    goals = list(goals.with_progress(measures).prefetch_related("principles"))
+    principles = list(principles.with_progress(measures))
+    for item in [*goals, *principles]:
+        item.progress = None if item.progress is None else round(item.progress)
+    for principle in principles:
+        principle.goal_tree = goal_tree(goals, principle)
+    return principles
