@@ -42,6 +42,7 @@ PAGES = {
     "handlungsfeld-liste": lambda: "/handlungsfelder/",
     "handlungsfeld": lambda: FieldOfAction.objects.published().first().get_absolute_url(),
     "ziel": lambda: Goal.objects.published().strategic().first().get_absolute_url(),
+    "ziel-uebergeordnet": lambda: Goal.objects.published().overarching().first().get_absolute_url(),
     "steckbrief": lambda: (
         Measure.objects.published()
         .filter(indicators__isnull=False, milestones__isnull=False)
