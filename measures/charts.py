@@ -85,6 +85,25 @@ def hbar_chart(rows, *, title, maximum=None, unit="", desc="") -> SafeString:
     return _svg(label_w + bar_w + 60, height, title, mark_safe("".join(parts)), desc)
 
 
+def bar_list(rows, *, label, maximum=None, unit="") -> SafeString:
+    """Horizontal bars as an HTML list: rows of (label, value, colour). Label and value are
+    text that wraps with the page and only the bar is drawn (an SVG stretched to its row),
+    so the chart fits a phone's width with every value readable, without a scroll box."""
+    maximum = maximum or max((value for _, value, _ in rows), default=0) or 1
+    items = format_html_join(
+        "",
+        '<li><span class="bars__label">{}</span><span class="bars__bar">'
+        '<svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+        'focusable="false"><rect width="{}" height="10" fill="{}"/></svg></span>'
+        '<span class="bars__value">{}{}</span></li>',
+        (
+            (text, round(100 * value / maximum, 1), colour, _number(value), unit)
+            for text, value, colour in rows
+        ),
+    )
+    return format_html('<ul class="bars" aria-label="{}">{}</ul>', label, items)
+
+
 def roadmap_chart(measures, *, first: datetime.date, last: datetime.date) -> SafeString:
     """A Gantt chart of measures (with start and end) between two quarters' first days."""
     label_w, row_h, width = 70, 20, 600
@@ -200,10 +219,10 @@ def dashboard_charts(status_counts, fields, roadmap, first, last) -> dict:
     progress = [(f"{f.code} {f.name}", round(f.progress or 0), "#005a8c") for f in fields]
     return {
         "status_rows": rows,
-        "status_chart": hbar_chart(rows, title="Maßnahmen nach Status", unit=""),
-        "field_chart": hbar_chart(
+        "status_chart": bar_list(rows, label="Diagramm: Maßnahmen nach Status"),
+        "field_chart": bar_list(
             progress,
-            title="Durchschnittlicher Fortschritt je Handlungsfeld",
+            label="Diagramm: Durchschnittlicher Fortschritt je Handlungsfeld",
             maximum=100,
             unit=" %",
         ),
