@@ -21,6 +21,7 @@ urlpatterns = [
     path("downloads/digitalisierungsstrategie.pdf", views.strategy_pdf, name="strategy-pdf"),
     path("downloads/sachstandsbericht.pdf", views.report_pdf, name="report-pdf"),
     path("umsetzungsstand/", views.dashboard, name="dashboard"),
+    path("aenderungen/", views.changes_page, name="changes"),
     path("downloads/", views.downloads, name="downloads"),
     path("schlagworte/", views.tag_list, name="tag-list"),
     path("schlagworte/<tag_slug:slug>/", views.tag_detail, name="tag-detail"),

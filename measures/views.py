@@ -15,7 +15,7 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
-from . import charts, publications, renders
+from . import changes, charts, publications, renders
 from .forms import CatalogueForm, ReportForm, quarter_ends
 from .models import FieldOfAction, Measure, Postponement, PublicationFile, StatusUpdate, Tag
 from .models.measures import published_measures
@@ -130,6 +130,27 @@ def dashboard(request):
             "limit": LIMIT,
             "recent": StatusUpdate.objects.published().current().newest()[:10],
             "postponed": Postponement.objects.published().newest()[:10],
+        },
+    )
+
+
+@require_safe
+def changes_page(request):
+    """Everything that changed in published measures since a day, grouped by day."""
+    form = changes.ChangesForm(request.GET)
+    if not form.is_valid():
+        return render(request, "measures/changes.html", {"form": form}, status=400)
+    entries, truncated = changes.changes_since(form.since)
+    return render(
+        request,
+        "measures/changes.html",
+        {
+            "form": form,
+            "since": form.since,
+            "changes": entries,
+            "truncated": truncated,
+            "limit": changes.LIMIT,
+            "feed_query": request.GET.urlencode(),
         },
     )
 

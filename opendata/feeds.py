@@ -1,13 +1,16 @@
-"""Atom feeds of status updates: all, per Handlungsfeld, per measure."""
+"""Atom feeds of status updates (all, per Handlungsfeld, per measure) and of all changes
+(/aenderungen/)."""
 
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from measures.changes import ChangesForm, changes_since
 from measures.models import FieldOfAction, Measure, StatusUpdate
 
 LATEST = 50
@@ -85,3 +88,56 @@ class MeasureUpdatesFeed(UpdatesFeed):
 
     def updates(self, obj):
         return super().updates(obj).filter(measure=obj)
+
+
+class ChangesFeed(Feed):
+    """The page /aenderungen/ as a feed: the same changes since the same day (`seit`)."""
+
+    feed_type = Atom1Feed
+    title = "Iserlohn digital – Änderungen"
+    subtitle = (
+        "Statusmeldungen, abgeschlossene und neue Maßnahmen und geänderte Termine der "
+        "Digitalisierungsstrategie der Stadt Iserlohn."
+    )
+    author_name = "Stadt Iserlohn"
+    language = "de"
+
+    def __call__(self, request, *args, **kwargs):
+        form = ChangesForm(request.GET)
+        if not form.is_valid():
+            errors = " ".join(error for errors in form.errors.values() for error in errors)
+            return HttpResponseBadRequest(
+                f"Ungültiges Datum: {errors}", content_type="text/plain; charset=utf-8"
+            )
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        form = ChangesForm(request.GET)
+        form.is_valid()
+        return form.since
+
+    def link(self, obj):
+        return reverse("measures:changes")
+
+    def items(self, obj):
+        return changes_since(obj)[0]
+
+    def item_title(self, item):
+        return f"{item.label}: {item.measure.code} {item.measure.title}"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return item.measure.get_absolute_url()
+
+    def item_guid(self, item):
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.moment
+
+    def item_updateddate(self, item):
+        return item.moment

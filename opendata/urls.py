@@ -27,6 +27,7 @@ urlpatterns = [
         feeds.MeasureUpdatesFeed(),
         name="feed-measure",
     ),
+    path("daten/aenderungen.atom", feeds.ChangesFeed(), name="feed-changes"),
     path("daten/meilensteine.ics", views.milestones_ical, name="milestones-ical"),
     path(
         "daten/massnahmen/<measure_code:code>/meilensteine.ics",

@@ -41,6 +41,8 @@ def page_paths(world):
         "/schlagworte/",
         "/schlagworte/daten/",
         "/downloads/",
+        "/aenderungen/",
+        "/aenderungen/?seit=2026-01-01",
         "/sitemap.xml",
     ]
 
