@@ -12,11 +12,13 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from iserlohn_digital.middleware import OpenDataCorsMiddleware
-from measures.models import FieldOfAction, Measure
-from strategy.models import Principle, SubStrategy
+from measures.models import FieldOfAction, Measure, Milestone, StatusUpdate
+from measures.publications import stand_of
+from strategy.models import ContentVersion, Principle, SubStrategy
 
 # Seconds after which a client may try again while the database is away.
 RETRY_AFTER = 30
@@ -130,14 +132,23 @@ def _json(data, status):
     )
 
 
+# How many status updates and milestones the start page lists.
+HOME_LATEST = 5
+
+
 @require_safe
 def home(request):
-    """The start page: the Leitbild and the Teilstrategien of the strategy app, the Stand
-    of the measures app."""
+    """The start page answers a citizen's first questions: what the strategy is (Leitbild,
+    Teilstrategien), how far it has come (the figures, dated by the content's last
+    change), what is new (the latest status updates) and what comes next (the next
+    milestones), with a search field."""
     published = Measure.objects.published()
     fields = FieldOfAction.objects.published()
     status_counts = published.count_by_status()
     figures = published.figures()
+    next_milestones = Milestone.objects.filter(
+        measure__in=published, reached_on__isnull=True, due_date__gte=timezone.localdate()
+    ).select_related("measure")
     return render(
         request,
         "home.html",
@@ -147,6 +158,9 @@ def home(request):
             "total": sum(status_counts.values()),
             "figures": figures,
             "status_figures": status_counts.items(),
+            "stand": stand_of(ContentVersion.current()),
+            "recent": StatusUpdate.objects.published().current().newest()[:HOME_LATEST],
+            "next_milestones": next_milestones.order_by("due_date", "measure__code")[:HOME_LATEST],
         },
     )
 
