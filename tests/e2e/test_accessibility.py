@@ -55,6 +55,10 @@ PAGES = {
     "umsetzungsstand": lambda: "/umsetzungsstand/",
     "schlagwoerter": lambda: "/schlagworte/",
     "downloads": lambda: "/downloads/",
+    "aenderungen": lambda: (
+        f"/aenderungen/?seit={datetime.date.today() - datetime.timedelta(days=700)}"
+    ),
+    "aenderungen-fehler": lambda: "/aenderungen/?seit=kein-datum",
     "berichte": lambda: frozen_report() and "/berichte/",
     "bericht": lambda: frozen_report().get_absolute_url(),
     "berichtsvergleich": lambda: frozen_report() and "/berichte/vergleich/",
