@@ -26,6 +26,7 @@ class PageSitemap(Sitemap):
         "measures:field-list",
         "measures:tag-list",
         "measures:downloads",
+        "measures:changes",
     ]
 
     def items(self):

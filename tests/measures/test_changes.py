@@ -117,3 +117,8 @@ def test_the_page_links_its_feed_and_the_footer_links_the_page(client, history):
     page = get(client, "/aenderungen/?seit=2026-05-01").content.decode()
     assert 'href="/daten/aenderungen.atom?seit=2026-05-01"' in page
     assert 'href="/aenderungen/"' in get(client, "/leitbild/").content.decode()
+
+
+def test_the_open_data_page_and_the_sitemap_name_the_changes(client):
+    assert 'href="/daten/aenderungen.atom"' in client.get("/daten/").content.decode()
+    assert "http://testserver/aenderungen/</loc>" in client.get("/sitemap.xml").content.decode()
