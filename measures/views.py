@@ -150,7 +150,6 @@ def changes_page(request):
             "changes": entries,
             "truncated": truncated,
             "limit": changes.LIMIT,
-            "feed_query": request.GET.urlencode(),
         },
     )
 
