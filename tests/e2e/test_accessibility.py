@@ -176,7 +176,7 @@ def test_feedback_form_in_its_error_state_is_accessible(seeded_site, page_at):
         page.goto(seeded_site.url + "/barriere-melden/")
         page.fill("#id_email", "keine-adresse")
         with page.expect_navigation():
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
         assert page.locator("[role=alert]").count() == 1
         assert page.locator("[aria-invalid=true]").count() >= 2
         assert_accessible(page, f"Formular mit Fehlern bei {width} px")
