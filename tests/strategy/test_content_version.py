@@ -23,7 +23,7 @@ def test_every_kind_of_content_write_raises_the_version():
         lambda: measure.tags.remove("Neu"),
         lambda: measure.goals.add(
             measure.field_of_action.goals.create(
-                code="SC-Z99",
+                code="SC-Z100",  # beyond the builders' SC-Z0 … SC-Z99
                 substrategy=measure.field_of_action.substrategy,
                 kind="uebergeordnet",
                 title="Ziel",
