@@ -84,7 +84,7 @@ def test_api_filters_paginates_and_answers_errors_as_json(client, world):
     assert "detail" in bad.json()
     assert client.get("/api/v1/measures?page=0").status_code == 400
     assert client.get("/api/v1/measures?page=2").json()["items"] == []
-    missing = client.get("/api/v1/goals/SC-Z100")  # the builders number goals SC-Z0 … SC-Z99
+    missing = client.get("/api/v1/goals/EG-Z9")  # the builders make SC-Z0 … SC-Z99 only
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Nicht gefunden."}
 
