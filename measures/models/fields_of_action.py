@@ -41,6 +41,29 @@ class FieldOfActionManager(models.Manager.from_queryset(FieldOfActionQuerySet)):
 class FieldOfAction(FullUrlMixin, models.Model):
     """A Handlungsfeld of a Teilstrategie: a pillar of its Architektur."""
 
+    class Icon(models.TextChoices):
+        """The symbols a Handlungsfeld may carry: one SVG file each in
+        static/icons/handlungsfelder/ (source and licence in its README)."""
+
+        GENERAL = "allgemein", "Allgemein (Raster)"
+        DATA = "daten", "Daten (Datenbank)"
+        PARTICIPATION = "beteiligung", "Beteiligung (Sprechblasen)"
+        EDUCATION = "bildung", "Bildung (Doktorhut)"
+        MOBILITY = "mobilitaet", "Mobilität (Bus)"
+        ENVIRONMENT = "energie-umwelt", "Energie und Umwelt (Blatt)"
+        HOUSING = "bauen-wohnen", "Bauen und Wohnen (Haus)"
+        ECONOMY = "wirtschaft", "Wirtschaft (Laden)"
+        CULTURE = "kultur", "Kultur (Theatermasken)"
+        HEALTH = "gesundheit", "Gesundheit (Herz mit Puls)"
+        SAFETY = "sicherheit", "Sicherheit (Schild)"
+        ONLINE_SERVICES = "online-dienste", "Online-Dienste (Bildschirm und Telefon)"
+        RECORDS = "akte", "Akten und Dokumente (Stapel)"
+        PROCESSES = "prozesse", "Abläufe (Ablaufplan)"
+        IT = "it-infrastruktur", "IT-Infrastruktur (Server)"
+        STAFF = "personal", "Personal (Personen)"
+        STEERING = "steuerung", "Steuerung (Kompass)"
+        ADMINISTRATION = "verwaltung", "Verwaltung (Gebäude mit Säulen)"
+
     substrategy = models.ForeignKey(
         SubStrategy,
         on_delete=models.PROTECT,
@@ -59,6 +82,14 @@ class FieldOfAction(FullUrlMixin, models.Model):
     description = models.TextField("Beschreibung", blank=True, help_text=MARKDOWN_HELP)
     goals = models.ManyToManyField(
         Goal, related_name="fields_of_action", blank=True, verbose_name="Ziele"
+    )
+    icon = models.CharField(
+        "Symbol",
+        max_length=20,
+        choices=Icon,
+        default=Icon.GENERAL,
+        help_text="Steht neben dem Namen des Handlungsfelds; nur zur Zierde, "
+        "Vorleseprogramme lesen es nicht vor.",
     )
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
     is_published = models.BooleanField("veröffentlicht", default=False)
