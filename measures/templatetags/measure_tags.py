@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from django.utils.safestring import mark_safe
 
 from measures.charts import PILLAR_LIMIT
-from measures.models import FieldOfAction, Measure
+from measures.models import FieldOfAction, Measure, Status
 from strategy.models import Goal, code_order, goal_tree
 
 register = template.Library()
@@ -54,6 +54,12 @@ def field_icon(field):
     value (a choice removed from the set) shows the general symbol."""
     icon = field.icon if field.icon in FieldOfAction.Icon.values else FieldOfAction.Icon.GENERAL
     return mark_safe(_icon_svg(icon))  # safe: our own files from static/, not user input
+
+
+@register.simple_tag
+def status_legend():
+    """The statuses a measure can have, value and label, for the Architektur's legend."""
+    return Status.choices
 
 
 @dataclass

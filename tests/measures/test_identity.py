@@ -1,5 +1,5 @@
-"""The portal's identity: the wordmark and the way to the city's own site, and a symbol
-beside every Handlungsfeld (self-hosted, licence recorded)."""
+"""The portal's identity: the wordmark and the way to the city's own site, a symbol beside
+every Handlungsfeld (self-hosted, licence recorded), and the Architektur's legend."""
 
 import json
 import re
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from measures.models import FieldOfAction
+from measures.models import FieldOfAction, Status
 from tests.builders import make_field, make_measure
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,19 @@ def test_every_page_carries_the_wordmark_and_a_link_to_the_citys_site():
     assert wordmark and 'Iserlohn <span class="wordmark__digital">digital</span>' in wordmark[1]
     city = re.search(r'<a class="top-bar__city" href="https://www.iserlohn.de/">(.*?)</a>', html)
     assert city and "Stadt Iserlohn" in city[1] and "Website der Stadt" in city[1]
+
+
+def test_the_architektur_explains_its_levels_and_every_status_colour():
+    field = make_field(name="Mobilität", icon=FieldOfAction.Icon.MOBILITY)
+    make_measure(field_of_action=field, title="Parkleitsystem", status=Status.PLANNED)
+    html = Client().get(field.substrategy.get_absolute_url()).content.decode()
+    section = re.search(r'<section class="architecture".*?</section>', html, re.S).group(0)
+    legend = re.search(r'<div class="arch-legend".*?</div>', section, re.S).group(0)
+    assert "So lesen Sie die Architektur" in legend
+    for level in ["Dach:", "Darunter:", "Säulen:"]:
+        assert level in legend
+    for value, label in Status.choices:
+        assert f'<li class="arch__key arch__measure--{value}">{label}</li>' in legend
+    # The pillar: symbol and name as a heading; the status written out beside the colour.
+    assert re.search(r'<h3 class="arch__pillar-title"><svg class="icon"', section)
+    assert re.search(r"Parkleitsystem</a><span class=\"arch__status\">.*?geplant</span>", section)
