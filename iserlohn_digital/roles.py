@@ -18,6 +18,7 @@ CONTENT_MODELS = {
         "milestone",
         "indicator",
         "onlineservice",
+        "lifesituation",
         "postponement",
         "councildocument",
     ],
@@ -68,7 +69,7 @@ ROLES = {
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new
     # status updates; published ones are a record only the Redaktion corrects),
-    # milestones, Kennzahlen and Ratsdokumente. No deleting, no publishing.
+    # milestones, Kennzahlen, online services and Ratsdokumente. No deleting, no publishing.
     "fachbereich": Role(
         "Fachbereich",
         (
@@ -81,6 +82,8 @@ ROLES = {
             "measures.change_milestone",
             "measures.add_indicator",
             "measures.change_indicator",
+            "measures.add_onlineservice",
+            "measures.change_onlineservice",
             "measures.add_councildocument",
             "measures.change_councildocument",
             "measures.add_taggedmeasure",

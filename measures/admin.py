@@ -30,6 +30,7 @@ from .models import (
     CouncilDocument,
     FieldOfAction,
     Indicator,
+    LifeSituation,
     Measure,
     Milestone,
     OnlineService,
@@ -246,12 +247,21 @@ class IndicatorInline(LabelledTabularInline):
     fields = ["name", "unit", "baseline", "target", "target_reason", "current", "as_of", "position"]
 
 
-class OnlineServiceInline(LabelledTabularInline):
+class ExampleFlagMixin:
+    """Whether an online service is example content is the Redaktion's call."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if is_redaktion(request.user) else [*readonly, "is_example"]
+
+
+class OnlineServiceInline(ExampleFlagMixin, LabelledTabularInline):
     formfield_overrides = ADMIN_TEXT_FIELDS
     model = OnlineService
     extra = 0
-    fields = ["name", "slug", "maturity", "url"]
+    fields = ["name", "slug", "maturity", "url", "life_situations", "is_example"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["life_situations"]
 
 
 def council_document_fields() -> list[str]:
@@ -588,6 +598,7 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
             "Zuständigkeit und Finanzierung",
             {"fields": ["lead_unit", "partners", "funding", "budget"]},
         ),
+        ("Online-Angebot", {"fields": ["offer_url"]}),
         ("Einordnung", {"fields": ["goals", "dependencies", "tags"]}),
         ("Leichte Sprache", {"fields": ["easy_language_summary"]}),
         (
@@ -1206,14 +1217,31 @@ class PublicationFileAdmin(ReadOnlyAdmin):
         return filesizeformat(document.size) if document.size is not None else "–"
 
 
+@admin.register(LifeSituation)
+class LifeSituationAdmin(HistoryAdmin):
+    """The Lebenslagen of the page /online-dienste/, in the order it shows them."""
+
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(OnlineService)
-class OnlineServiceAdmin(OwnUnitMixin, HistoryAdmin):
-    list_display = ["name", "maturity", "measure", "url"]
-    list_filter = ["maturity"]
+class OnlineServiceAdmin(ExampleFlagMixin, OwnUnitMixin, HistoryAdmin):
+    list_display = ["name", "maturity", "measure", "url", "is_example"]
+    list_filter = ["maturity", "life_situations", "is_example"]
     search_fields = ["name", "leika_key", "measure__code"]
-    autocomplete_fields = ["measure"]
+    autocomplete_fields = ["measure", "life_situations"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["measure"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A Fachbereich's service belongs to one of its measures: one of no measure would
+        # be out of its reach at once.
+        if db_field.name == "measure" and not is_redaktion(request.user):
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # "Freigaben": registered here so that the admin's autodiscovery finds it.

@@ -3,7 +3,14 @@
 import datetime
 import itertools
 
-from measures.models import FieldOfAction, Measure, OrganisationalUnit, StatusUpdate
+from measures.models import (
+    FieldOfAction,
+    LifeSituation,
+    Measure,
+    OnlineService,
+    OrganisationalUnit,
+    StatusUpdate,
+)
 from strategy.models import Goal, Principle, SubStrategy
 
 _numbers = itertools.count(1)
@@ -71,6 +78,21 @@ def make_measure(**overrides) -> Measure:
         "is_published": True,
     }
     return Measure.objects.create(**(values | overrides))
+
+
+def make_life_situation(**overrides) -> LifeSituation:
+    n = next(_numbers)
+    values = {"slug": f"lebenslage-{n}", "name": f"Lebenslage {n}", "position": n}
+    return LifeSituation.objects.create(**(values | overrides))
+
+
+def make_service(measure: Measure | None = None, *, life_situations=(), **overrides):
+    """An online service of `measure` (of none if None), in the given Lebenslagen."""
+    n = next(_numbers)
+    values = {"slug": f"dienst-{n}", "name": f"Dienst {n}", "measure": measure}
+    service = OnlineService.objects.create(**(values | overrides))
+    service.life_situations.set(life_situations)
+    return service
 
 
 def make_update(measure: Measure, **overrides) -> StatusUpdate:

@@ -12,7 +12,7 @@ from .council import CouncilDocument, CouncilDocumentFields
 from .fields_of_action import FieldOfAction
 from .imports import PendingImport
 from .measures import Measure, MeasureQuerySet
-from .online_services import OnlineService
+from .online_services import LifeSituation, OnlineService
 from .pending_changes import PendingChange
 from .postponements import Postponement
 from .progress import Indicator, Milestone
@@ -28,6 +28,7 @@ __all__ = [
     "CouncilDocumentFields",
     "FieldOfAction",
     "Indicator",
+    "LifeSituation",
     "Measure",
     "MeasureQuerySet",
     "Milestone",

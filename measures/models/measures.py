@@ -20,6 +20,7 @@ from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet
 
 from ..codes import MEASURE_CODE
 from ..search import search_measures
+from .addresses import validate_https
 from .fields_of_action import FieldOfAction
 from .postponements import Postponement
 from .status import (
@@ -299,6 +300,15 @@ class Measure(FullUrlMixin, models.Model):
         verbose_name="setzt voraus",
     )
     tags = TaggableManager("Schlagwörter", through=TaggedMeasure, blank=True)
+    offer_url = models.URLField(
+        "Adresse des Angebots",
+        blank=True,
+        validators=[validate_https],
+        help_text="Nur wenn die Maßnahme selbst ein Online-Angebot ist (etwa ein Portal oder "
+        "eine Karte): die Adresse, unter der man es nutzt (nur https). Sie erscheint als "
+        "„Online nutzen“, solange die Maßnahme in Umsetzung oder abgeschlossen ist. "
+        "Online-Dienste (OZG) tragen ihre Adresse selbst.",
+    )
     source = models.CharField(
         "Quelle",
         max_length=300,
@@ -390,6 +400,26 @@ class Measure(FullUrlMixin, models.Model):
             if not self.code.startswith(prefix):
                 message = f"Der Code einer Maßnahme in diesem Handlungsfeld beginnt mit „{prefix}“."
                 raise ValidationError({"code": message})
+
+    @property
+    def offer_link(self) -> str:
+        """The address of the measure's own online offer while a citizen can use it: in
+        Umsetzung (a portal grows while it runs) or abgeschlossen; else ""."""
+        if self.status in (Status.IN_PROGRESS, Status.DONE):
+            return self.offer_url
+        return ""
+
+    def online_links(self) -> list:
+        """What the Steckbrief offers under "Online nutzen": the measure's own offer, then
+        each of its online services (Reifegrad 3 or 4) that has an address, as (name,
+        address, is_example)."""
+        links = [(self.title, self.offer_link, self.is_example)] if self.offer_link else []
+        links += [
+            (service.name, service.url, service.is_example)
+            for service in self.online_services.all()
+            if service.is_online and service.url
+        ]
+        return links
 
     @property
     def priority_meaning(self):

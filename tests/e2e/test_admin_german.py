@@ -57,6 +57,8 @@ PAGES = {
         "/admin/aufgaben/einstellungen/",
         "/admin/measures/pendingchange/{change}/change/",
         "/admin/measures/pendingchange/?zustand=alle",
+        "/admin/measures/onlineservice/add/",
+        "/admin/measures/lifesituation/add/",
     ],
     "Fachbereich": [
         "/admin/measures/measure/{measure}/change/",
@@ -64,6 +66,7 @@ PAGES = {
         "/admin/measures/measure/{measure}/history/{version}/",  # 403: revert is Redaktion's
         "/admin/measures/measure/{other}/change/",  # 403: another unit's measure
         "/admin/measures/statusupdate/add/",
+        "/admin/measures/onlineservice/add/",
         "/admin/password_change/",
         "/admin/gibt-es-nicht/",
         "/admin/aufgaben/stand/{measure}/",

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from measures.models import Measure, StatusUpdate
+from measures.models import LifeSituation, Measure, OnlineService, StatusUpdate
 from measures.publications import report_context
 from measures.updates import finished_on
 from strategy.models import Principle, SubStrategy
@@ -76,6 +76,22 @@ class TestTheLoadedSeed:
             measure.full_clean()
         assert Measure.objects.filter(finished_on__isnull=False).exists()
         assert StatusUpdate.objects.count() > Measure.objects.count()
+
+    def test_seed_services_lead_somewhere_without_inventing_addresses(self):
+        """Addresses of Iserlohn's services are not publicly known: the seed uses only the
+        city's main site, on example content, and every service has a Lebenslage."""
+        assert LifeSituation.objects.count() >= 8
+        services = OnlineService.objects.all()
+        assert services.exists()
+        for service in services:
+            assert service.life_situations.exists(), service
+            assert service.url in ("", "https://www.iserlohn.de/"), service
+            assert service.is_example or not service.url, service
+            assert bool(service.url) == service.is_online, service
+        offers = Measure.objects.exclude(offer_url="")
+        assert {m.offer_url for m in offers} == {"https://www.iserlohn.de/"}
+        assert all(m.is_example for m in offers)
+        assert offers.filter(status=Measure.Status.DONE).exists()
 
 
 def test_loading_the_seed_twice_changes_nothing():
