@@ -27,7 +27,7 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer
 
 from .csv_io import LIST_SEPARATOR, NO, YES, csv_attachment, escape_cell
-from .models import Measure
+from .models import Measure, OnlineService
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -265,6 +265,70 @@ class MeasureRecord(Record):
         return list(obj.online_services.all())
 
 
+class ServiceRecord(Record):
+    """An online service as the open data of /online-dienste/ publish it: the published
+    services (of published measures, or of none)."""
+
+    slug: str = _field("kurzname", "Kurzname", "Kennung des Dienstes, z. B. „gewerbe-anmelden“")
+    name: str = _field("name", "Verwaltungsleistung", "Name der Verwaltungsleistung")
+    leika_key: str = _field(
+        "leika_schluessel", "LeiKa-Schlüssel", "Leistungsschlüssel nach LeiKa; leer, wenn unbekannt"
+    )
+    maturity: int = _field(
+        "reifegrad",
+        "Reifegrad",
+        "Reifegrad nach OZG, 0 (nicht online) bis 4 (Once Only)",
+        ge=0,
+        le=4,
+    )
+    maturity_title: str = _field(
+        "reifegrad_in_worten", "Reifegrad in Worten", "Reifegrad in verständlichen Worten"
+    )
+    maturity_explanation: str = _field(
+        "reifegrad_erklaerung", "Was der Reifegrad bedeutet", "was der Reifegrad für Nutzende heißt"
+    )
+    url: str = _field("adresse", "Adresse", "Adresse des Dienstes; leer, wenn noch keine")
+    life_situations: list[str] = _field(
+        "lebenslagen", "Lebenslagen", "Lebenslagen, in denen man den Dienst braucht"
+    )
+    measure_code: str = _field(
+        "massnahme", "Maßnahme", "Code der Maßnahme, die den Dienst online bringt; leer, wenn keine"
+    )
+    measure_url: str = _field(
+        "massnahme_url", "Maßnahme (Adresse)", "Adresse der Seite dieser Maßnahme; leer, wenn keine"
+    )
+    example: bool = _field(
+        "beispiel", "Beispielinhalt", "Veranschaulichung, kein tatsächlicher Dienst (ja/nein)"
+    )
+
+    @staticmethod
+    def resolve_life_situations(obj):
+        return [situation.name for situation in obj.life_situations.all()]
+
+    @staticmethod
+    def resolve_measure_code(obj):
+        return obj.measure.code if obj.measure else ""
+
+    @staticmethod
+    def resolve_measure_url(obj):
+        return obj.measure.get_full_url() if obj.measure else ""
+
+    @staticmethod
+    def resolve_example(obj):
+        return obj.is_example
+
+
+def service_records() -> list[ServiceRecord]:
+    """The records of the published online services, by name, in two queries."""
+    services = (
+        OnlineService.objects.published()
+        .select_related("measure")
+        .prefetch_related("life_situations")
+        .order_by("name", "pk")
+    )
+    return [ServiceRecord.from_orm(service) for service in services]
+
+
 def for_records(measures: QuerySet | None = None) -> QuerySet:
     """`measures` (by default the published ones, by code) with everything their records
     need, read in a fixed number of queries however many measures there are. The order
@@ -312,15 +376,23 @@ def csv_response(
     Takes records, measures or a queryset of measures (read by `for_records`)."""
     if isinstance(records_or_measures, QuerySet):
         records_or_measures = for_records(records_or_measures)
-    fields = MeasureRecord.model_fields
+    return records_csv(records_or_measures, MeasureRecord, filename=filename, header=header)
+
+
+def records_csv(
+    items, record_class: type[Record], *, filename: str, header: Literal["key", "title"] = "key"
+) -> HttpResponse:
+    """`items` (records of `record_class`, or objects it reads) as a CSV download, one
+    column per field, headed by its German key or its heading; UTF-8 with BOM, CRLF."""
+    fields = record_class.model_fields
     response = csv_attachment(filename)
     writer = csv.writer(response, lineterminator="\r\n")
     if header not in ("key", "title"):
         raise ValueError(f"header is 'key' or 'title', not {header!r}")
     attribute = "serialization_alias" if header == "key" else "title"
     writer.writerow([getattr(info, attribute) for info in fields.values()])
-    for item in records_or_measures:
-        record = item if isinstance(item, MeasureRecord) else MeasureRecord.from_orm(item)
+    for item in items:
+        record = item if isinstance(item, record_class) else record_class.from_orm(item)
         writer.writerow([escape_cell(cell_text(getattr(record, name))) for name in fields])
     return response
 

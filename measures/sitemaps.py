@@ -27,6 +27,7 @@ class PageSitemap(Sitemap):
         "measures:tag-list",
         "measures:downloads",
         "measures:changes",
+        "measures:online-services",
     ]
 
     def items(self):

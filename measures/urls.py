@@ -22,6 +22,7 @@ urlpatterns = [
     path("downloads/sachstandsbericht.pdf", views.report_pdf, name="report-pdf"),
     path("umsetzungsstand/", views.dashboard, name="dashboard"),
     path("aenderungen/", views.changes_page, name="changes"),
+    path("online-dienste/", views.online_service_list, name="online-services"),
     path("downloads/", views.downloads, name="downloads"),
     path("schlagworte/", views.tag_list, name="tag-list"),
     path("schlagworte/<tag_slug:slug>/", views.tag_detail, name="tag-detail"),

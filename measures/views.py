@@ -15,9 +15,17 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
-from . import changes, charts, publications, renders
+from . import changes, charts, online_services, publications, renders
 from .forms import CatalogueForm, ReportForm, quarter_ends
-from .models import FieldOfAction, Measure, Postponement, PublicationFile, StatusUpdate, Tag
+from .models import (
+    FieldOfAction,
+    Measure,
+    OnlineService,
+    Postponement,
+    PublicationFile,
+    StatusUpdate,
+    Tag,
+)
 from .models.measures import published_measures
 from .records import catalogue_csv
 
@@ -150,6 +158,32 @@ def changes_page(request):
             "changes": entries,
             "truncated": truncated,
             "limit": changes.LIMIT,
+        },
+    )
+
+
+@require_safe
+def online_service_list(request):
+    """All online services, by Lebenslage or (?nach=massnahme) by measure."""
+    form = online_services.GroupingForm(request.GET)
+    if not form.is_valid():
+        return render(request, "measures/onlineservice_list.html", {"form": form}, status=400)
+    services = list(online_services.visible_services(request.user))
+    if form.grouping == online_services.BY_MEASURE:
+        groups = online_services.by_measure(services)
+    else:
+        groups = online_services.by_life_situation(services)
+    return render(
+        request,
+        "measures/onlineservice_list.html",
+        {
+            "form": form,
+            "grouping": form.grouping,
+            "show_measure": form.grouping == online_services.BY_LIFE_SITUATION,
+            "groups": groups,
+            "count": len(services),
+            "has_examples": any(service.is_example for service in services),
+            "scale": OnlineService.scale(),
         },
     )
 

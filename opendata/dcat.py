@@ -108,9 +108,43 @@ def catalogue() -> Graph:
     ]:
         _distribution(graph, dataset, _url(name), title, media_type, fmt, modified)
 
+    _services_dataset(graph, catalog, publisher, contact, modified)
+
     for report in Report.objects.current().order_by("year", "sequence"):
         _report_dataset(graph, catalog, report, publisher, contact)
     return graph
+
+
+def _services_dataset(graph, catalog, publisher, contact, modified):
+    """The online services of the page /online-dienste/, with their Reifegrad."""
+    dataset = URIRef(settings.SITE_URL + reverse("opendata:index") + "#online-dienste")
+    graph.add((catalog, DCAT.dataset, dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("Online-Dienste der Stadt Iserlohn", lang="de")))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Verwaltungsleistungen nach dem Onlinezugangsgesetz mit Reifegrad (0 bis 4, "
+                "auch in verständlichen Worten), Adresse, Lebenslagen und der Maßnahme der "
+                "Digitalisierungsstrategie, die sie online bringt.",
+                lang="de",
+            ),
+        )
+    )
+    _add_the_citys_facts(graph, dataset, publisher, contact)
+    graph.add((dataset, DCTERMS.modified, modified))
+    graph.add((dataset, DCAT.theme, THEME))
+    graph.add((dataset, DCAT.landingPage, _url("measures:online-services")))
+    graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/CONT")))
+    for keyword in ("Onlinezugangsgesetz", "OZG", "Verwaltungsleistungen", "Iserlohn"):
+        graph.add((dataset, DCAT.keyword, Literal(keyword, lang="de")))
+    for name, title, media_type, fmt in [
+        ("opendata:services-csv", "Online-Dienste als CSV", "text/csv", "CSV"),
+        ("opendata:services-json", "Online-Dienste als JSON", "application/json", "JSON"),
+    ]:
+        _distribution(graph, dataset, _url(name), title, media_type, fmt, modified)
 
 
 def _distribution(graph, dataset, url, title, media_type, fmt, modified, sha256=None):

@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from measures.models import FieldOfAction, Measure, Milestone
-from measures.records import MeasureRecord, csv_response, for_records, records
+from measures.records import (
+    MeasureRecord,
+    ServiceRecord,
+    csv_response,
+    for_records,
+    records,
+    records_csv,
+    service_records,
+)
 from strategy.models import ContentVersion
 
 from . import dcat, ical
@@ -25,6 +33,7 @@ def index(request):
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "columns": MeasureRecord.columns(),
+            "service_columns": ServiceRecord.columns(),
             "sample": sample,
             "sample_field": field,
             "site_url": settings.SITE_URL,
@@ -49,6 +58,27 @@ def measures_json(request):
             "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
             "anzahl": len(measures),
             "massnahmen": measures,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@require_safe
+def services_csv(request):
+    return records_csv(service_records(), ServiceRecord, filename="online-dienste.csv")
+
+
+@require_safe
+def services_json(request):
+    services = [record.model_dump(by_alias=True) for record in service_records()]
+    return JsonResponse(
+        {
+            "lizenz": LICENCE,
+            "lizenz_url": LICENCE_URL,
+            "herausgeber": "Stadt Iserlohn",
+            "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
+            "anzahl": len(services),
+            "online_dienste": services,
         },
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )

@@ -115,27 +115,31 @@ def test_dcat_catalogue_parses_and_has_the_required_properties(client, world):
     ]:
         graph = Graph().parse(data=client.get(path).content, format=fmt)
         catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
-        datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
-        assert len(catalogs) == 1 and len(datasets) == 1
-        dataset = datasets[0]
-        for prop in (
-            DCTERMS.title,
-            DCTERMS.description,
-            DCTERMS.publisher,
-            DCTERMS.spatial,
-            DCTERMS.modified,
-            DCAT.contactPoint,
-            DCAT.distribution,
-        ):
-            assert graph.value(dataset, prop) is not None, (path, prop)
-        distributions = list(graph.objects(dataset, DCAT.distribution))
-        assert len(distributions) == 3
-        for distribution in distributions:
-            assert graph.value(distribution, DCTERMS.license) == URIRef(
-                "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-            )
-            assert graph.value(distribution, DCAT.accessURL) is not None
-        assert "05962024" in str(graph.value(dataset, DCTERMS.spatial))
+        datasets = {
+            str(dataset).rsplit("#", 1)[1]: dataset
+            for dataset in graph.subjects(RDF.type, DCAT.Dataset)
+        }
+        assert len(catalogs) == 1 and set(datasets) == {"massnahmen", "online-dienste"}
+        for name, count in [("massnahmen", 3), ("online-dienste", 2)]:
+            dataset = datasets[name]
+            for prop in (
+                DCTERMS.title,
+                DCTERMS.description,
+                DCTERMS.publisher,
+                DCTERMS.spatial,
+                DCTERMS.modified,
+                DCAT.contactPoint,
+                DCAT.distribution,
+            ):
+                assert graph.value(dataset, prop) is not None, (path, prop)
+            distributions = list(graph.objects(dataset, DCAT.distribution))
+            assert len(distributions) == count
+            for distribution in distributions:
+                assert graph.value(distribution, DCTERMS.license) == URIRef(
+                    "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+                )
+                assert graph.value(distribution, DCAT.accessURL) is not None
+            assert "05962024" in str(graph.value(dataset, DCTERMS.spatial))
 
 
 def test_atom_feeds_parse_and_show_only_published_updates(client, world):
