@@ -203,6 +203,12 @@ class MeasureRecord(Record):
         "Online-Dienste",
         "Verwaltungsleistungen, die die Maßnahme online bringt, mit Reifegrad",
     )
+    offer_url: str = _field(
+        "adresse_des_angebots",
+        "Adresse des Angebots",
+        "Adresse, unter der man die Maßnahme selbst online nutzt (etwa ein Portal), solange "
+        "sie in Umsetzung oder abgeschlossen ist; leer, wenn es keine gibt",
+    )
 
     @staticmethod
     def resolve_substrategy_name(obj):
@@ -263,6 +269,10 @@ class MeasureRecord(Record):
     @staticmethod
     def resolve_online_services(obj):
         return list(obj.online_services.all())
+
+    @staticmethod
+    def resolve_offer_url(obj):
+        return obj.offer_link
 
 
 class ServiceRecord(Record):

@@ -98,6 +98,7 @@ NEW_API_KEYS = {
     "indicators",
     "milestones",
     "online_services",
+    "offer_url",
 }
 
 
@@ -123,6 +124,7 @@ def full():
         end_date=datetime.date(2027, 12, 31),
         budget=Decimal("380000.00"),
         partners="Kommunaler IT-Dienstleister\n\n  Land NRW  \n",
+        offer_url="https://service.example/portal",
         is_example=True,
     )
     published_goal = make_goal(substrategy=substrategy, code="EG-Z1.2")
@@ -239,6 +241,7 @@ def test_the_record_carries_every_field(full):
                 "url": "",
             },
         ],
+        "offer_url": "https://service.example/portal",
     }
 
 
