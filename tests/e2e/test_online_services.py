@@ -24,6 +24,13 @@ def answer_external_addresses(page):
     )
 
 
+def online_nutzen(name):
+    """The accessible name of an "Online nutzen" link to `name`: "Online nutzen: Name
+    (externe Seite)" where the name is shown, "Online nutzen – Name (externe Seite)" where
+    only screen readers hear it."""
+    return re.compile(rf"^Online nutzen\W+{re.escape(name)}\s+\(externe Seite\)\s*$")
+
+
 def fits_the_screen(page, locator) -> bool:
     box = locator.bounding_box()
     return (
@@ -39,7 +46,7 @@ def test_a_finished_measure_has_a_working_online_nutzen_link(seeded_site, page_a
         page = page_at(width)
         answer_external_addresses(page)
         page.goto(seeded_site.url + measure.get_absolute_url())
-        link = page.get_by_role("link", name=f"Online nutzen: {measure.title} (externe Seite)")
+        link = page.get_by_role("link", name=online_nutzen(measure.title))
         assert link.is_visible() and fits_the_screen(page, link)
         # Near the top: within the first screen, above the Stand.
         assert link.bounding_box()["y"] < page.locator("#stand").bounding_box()["y"]
@@ -66,7 +73,7 @@ def test_the_online_services_page_leads_to_each_service_and_its_measure(seeded_s
         section = page.locator(f"section:has(h2#{situation.slug})")
         entry = section.locator("li.service", has_text=service.name)
         assert entry.get_by_text("Vollständig online").first.is_visible()
-        link = entry.get_by_role("link", name=f"Online nutzen: {service.name} (externe Seite)")
+        link = entry.get_by_role("link", name=online_nutzen(service.name))
         assert link.is_visible() and fits_the_screen(page, link)
         with page.expect_navigation():
             link.click()
@@ -79,6 +86,6 @@ def test_the_online_services_page_leads_to_each_service_and_its_measure(seeded_s
         assert heading.is_visible()
         heading.get_by_role("link").click()
         page.wait_for_url(f"**{service.measure.get_absolute_url()}")
-        assert page.get_by_role(
-            "link", name=f"Online nutzen: {service.name} (externe Seite)"
-        ).is_visible()
+        # At the top of the Steckbrief, and again in its list of services.
+        links = page.get_by_role("link", name=online_nutzen(service.name))
+        assert links.count() == 2 and links.first.is_visible()
