@@ -10,7 +10,7 @@ import measures.models.addresses
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0018_pending_change"),
+        ("measures", "0019_fieldofaction_icon"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
