@@ -108,3 +108,12 @@ def test_report_form_requires_csrf(settings):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/barriere-melden/", {"page": "/", "description": "x"})
     assert response.status_code == 403
+
+
+def test_the_footer_offers_citizens_no_xml_sitemap_but_robots_still_name_it(client):
+    page = client.get("/impressum/").content.decode()
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert "Sitemap" not in footer
+    assert 'href="/sitemap.xml"' not in page
+    assert client.get("/sitemap.xml").status_code == 200
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
