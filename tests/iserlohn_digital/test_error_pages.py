@@ -61,6 +61,23 @@ def test_public_404_has_no_admin_links(client):
     assert ADMIN_HOME not in page
 
 
+def test_public_404_offers_a_search_and_the_main_entry_points(client):
+    response = client.get("/gibt-es-nicht/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<label for="suche-404">Maßnahmen durchsuchen</label>' in page
+    assert 'action="/massnahmen/"' in page
+    for address, name in [
+        ("/leitbild/", "Leitbild"),
+        ("/massnahmen/", "Maßnahmen"),
+        ("/umsetzungsstand/", "Umsetzungsstand"),
+        ("/downloads/", "Downloads"),
+        ("/leichte-sprache/", "Leichte Sprache"),
+    ]:
+        assert f'<li><a href="{address}">{name}</a>' in page
+
+
 def test_staff_on_a_public_page_that_is_gone_get_the_way_to_the_admin(django_user_model):
     client, _ = signed_in_staff(django_user_model, "anna", "Redaktion")
 
