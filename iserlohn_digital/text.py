@@ -36,6 +36,18 @@ class NormalizedCharField(forms.CharField):
         return normalize_text(value) if isinstance(value, str) else value
 
 
+# DIN 5007-1, the order of a dictionary: umlauts with their base letter, ß as ss.
+_GERMAN_LETTERS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def german_sort_key(text: str) -> tuple[str, str]:
+    """Sorts as a German reader expects: without regard to case, Ä with A, Ö with O, Ü
+    with U, ß as ss; the same in Python whatever the database collates. Words equal but
+    for case or umlauts keep a fixed order."""
+    folded = unicodedata.normalize("NFC", str(text)).casefold()
+    return folded.translate(_GERMAN_LETTERS), folded
+
+
 # For ModelAdmin.formfield_overrides: every free-text field of a model form normalised.
 # (Fields with choices keep their choice field; slugs, e-mail and URL fields their own.)
 ADMIN_TEXT_FIELDS = {

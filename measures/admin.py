@@ -363,6 +363,20 @@ class VersionField(forms.CharField):
         return False
 
 
+class GermanOrderIterator(forms.models.ModelChoiceIterator):
+    """Choices in German alphabetical order (Tag.in_german_order), not the database's."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for tag in Tag.in_german_order(self.queryset):
+            yield self.choice(tag)
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    iterator = GermanOrderIterator
+
+
 class MeasureAdminForm(forms.ModelForm):
     """The measure with the note that every change of status or progress needs."""
 
@@ -388,7 +402,7 @@ class MeasureAdminForm(forms.ModelForm):
         "gestrichen wird (nicht beim ersten Festlegen). Wird mit Datum und Ihrem Namen "
         "gespeichert und öffentlich gezeigt.",
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = TagChoiceField(
         label="Schlagwörter",
         queryset=Tag.objects.all(),
         required=False,

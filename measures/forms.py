@@ -303,14 +303,14 @@ def _choices() -> dict:
                     Exists(published.filter(lead_unit=OuterRef("pk")))
                 ).order_by("name")
             ),
-            "tags": list(
+            "tags": Tag.in_german_order(
                 Tag.objects.filter(
                     Exists(
                         TaggedMeasure.objects.filter(
                             tag=OuterRef("pk"), content_object__in=published
                         )
                     )
-                ).order_by("name")
+                )
             ),
         }
         cache.set(key, choices, 60 * 60 * 24)

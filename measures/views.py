@@ -94,7 +94,9 @@ def measure_detail(request, code):
 def tag_list(request):
     published = published_measures("tagged_measures__content_object__")
     tags = Tag.objects.annotate(count=Count("tagged_measures", filter=published))
-    return render(request, "measures/tag_list.html", {"tags": tags.filter(count__gt=0)})
+    return render(
+        request, "measures/tag_list.html", {"tags": Tag.in_german_order(tags.filter(count__gt=0))}
+    )
 
 
 @require_safe

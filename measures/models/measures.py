@@ -35,7 +35,7 @@ from .status import (
     is_stale,
     stale_cutoff,
 )
-from .tags import TaggedMeasure
+from .tags import Tag, TaggedMeasure
 from .units import OrganisationalUnit
 
 MEASURE_CODE_VALIDATOR = validator(
@@ -440,6 +440,11 @@ class Measure(FullUrlMixin, models.Model):
     def partner_list(self) -> list[str]:
         """The partners, one per non-empty line."""
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    @property
+    def tags_in_order(self) -> list:
+        """The Schlagwörter in German alphabetical order (of the prefetched ones, if any)."""
+        return Tag.in_german_order(self.tags.all())
 
     @property
     def created_on(self) -> datetime.date:

@@ -4,6 +4,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from taggit.models import ItemBase, TagBase
 
+from iserlohn_digital.text import german_sort_key
+
 
 class Tag(TagBase):
     """A Schlagwort for measures."""
@@ -14,6 +16,12 @@ class Tag(TagBase):
         ordering = ["name"]
         verbose_name = "Schlagwort"
         verbose_name_plural = "Schlagwörter"
+
+    @staticmethod
+    def in_german_order(tags) -> list:
+        """The tags as a German reader looks them up: "arbeit", "Äpfel", "Bürger" … (the
+        database's own order puts capitals or umlauts apart, and differs between them)."""
+        return sorted(tags, key=lambda tag: german_sort_key(tag.name))
 
 
 class TaggedMeasureManager(models.Manager):
