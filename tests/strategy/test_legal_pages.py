@@ -14,8 +14,8 @@ class TestWithTheSeed:
     def test_accessibility_statement_has_what_the_law_asks(self, client):
         page = client.get("/barrierefreiheit/").content.decode()
         expected = [
-            "teilweise",
-            "Nicht barrierefreie Inhalte",
+            "teilweise barrierefrei",
+            "Was ist noch nicht barrierefrei?",
             "Gebärdensprache",
             "Erstellt am",
             "Zuletzt überprüft am",
@@ -26,6 +26,20 @@ class TestWithTheSeed:
         for text in expected:
             assert text in page, text
         assert "Schlichtungsstelle" not in page
+
+    def test_accessibility_statement_speaks_to_citizens_not_to_testers(self, client):
+        page = client.get("/barrierefreiheit/").content.decode()
+        for heading in [
+            "Wie barrierefrei ist die Website?",
+            "Was ist noch nicht barrierefrei?",
+            "Wie ist diese Erklärung entstanden?",
+            "Barriere melden",
+        ]:
+            assert f">{heading}</h3>" in page, heading
+        assert "Selbstbewertung" in page
+        assert 'href="/leichte-sprache/"' in page
+        for jargon in ["axe", "Chromium", "Pixel", "PDF/UA", "getaggt", "EN 301 549"]:
+            assert jargon not in page, jargon
 
     def test_redaktion_edits_a_legal_page_in_the_admin(self, client, admin_client_logged_in):
         imprint = InfoPage.objects.get(slug="impressum")
