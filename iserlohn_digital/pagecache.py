@@ -95,6 +95,8 @@ class PageCacheMiddleware:
         from strategy.models import ContentVersion
 
         number, changed_at = ContentVersion.number_and_time()
+        # Whatever the page renders and caches per content version asks no second time.
+        request.content_version = (number, changed_at)
         today = timezone.localdate()
         key = self._key(request, number, changed_at, today)
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # What the public sees and the staff keep, per app.
 CONTENT_MODELS = {
-    "strategy": ["principle", "substrategy", "goal"],
+    "strategy": ["principle", "substrategy", "goal", "signlanguagevideo"],
     "measures": [
         "organisationalunit",
         "fieldofaction",

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from iserlohn_digital.history_admin import HistoryAdmin
 
-from .models import BarrierReport, Goal, InfoPage, Principle, SubStrategy
+from .models import BarrierReport, Goal, InfoPage, Principle, SignLanguageVideo, SubStrategy
 
 
 @admin.register(Principle)
@@ -39,6 +39,26 @@ class InfoPageAdmin(HistoryAdmin):
     list_display = ["title", "slug", "reviewed_on"]
     search_fields = ["title", "body"]
     fields = ["slug", "title", "body", "stated_on", "reviewed_on"]
+
+
+@admin.register(SignLanguageVideo)
+class SignLanguageVideoAdmin(HistoryAdmin):
+    list_display = ["title", "position", "is_published"]
+    list_editable = ["position"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "text"]
+    fieldsets = [
+        (None, {"fields": ["title", "text"]}),
+        (
+            "Video",
+            {
+                "fields": ["video", "captions", "link"],
+                "description": "Entweder eine Videodatei mit ihrer Untertitel-Datei hochladen "
+                "oder einen Link zu einem Video angeben.",
+            },
+        ),
+        ("Veröffentlichung", {"fields": ["position", "is_published"]}),
+    ]
 
 
 @admin.register(BarrierReport)

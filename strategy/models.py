@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Avg, Count, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -420,6 +421,130 @@ class InfoPage(FullUrlMixin, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+# A DGS video is a film of a few minutes; its captions are a small text file.
+VIDEO_MAX_BYTES = 300 * 1024 * 1024
+CAPTIONS_MAX_BYTES = 1024 * 1024
+# The first bytes of the formats every current browser plays: MP4 ("ftyp" box) and WebM.
+VIDEO_SIGNATURES = {
+    "mp4": lambda head: head[4:8] == b"ftyp",
+    "webm": lambda head: head[:4] == b"\x1aE\xdf\xa3",
+}
+
+
+def _extension(file) -> str:
+    return file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+
+
+def validate_video_file(file):
+    """An MP4 or WebM video, checked by its content, not by what the browser claims."""
+    if file.size > VIDEO_MAX_BYTES:
+        raise ValidationError(
+            f"Das Video ist zu groß. Erlaubt sind höchstens {VIDEO_MAX_BYTES // 1024 // 1024} MB."
+        )
+    extension = _extension(file)
+    if extension not in VIDEO_SIGNATURES:
+        raise ValidationError(
+            "Bitte laden Sie ein Video im Format MP4 oder WebM hoch (Dateiendung .mp4 oder .webm)."
+        )
+    file.seek(0)
+    head = file.read(12)
+    file.seek(0)
+    if not VIDEO_SIGNATURES[extension](head):
+        raise ValidationError(
+            f"Die Datei ist kein Video im Format {extension.upper()}. Bitte prüfen Sie die Datei."
+        )
+
+
+def validate_captions_file(file):
+    """Captions as WebVTT, the format the <track> element of browsers reads."""
+    if file.size > CAPTIONS_MAX_BYTES:
+        raise ValidationError("Die Untertitel-Datei ist zu groß. Erlaubt ist höchstens 1 MB.")
+    if _extension(file) != "vtt":
+        raise ValidationError(
+            "Bitte laden Sie die Untertitel als WebVTT-Datei hoch (Dateiendung .vtt)."
+        )
+    file.seek(0)
+    head = file.read(64)
+    file.seek(0)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = ""
+    if not text.startswith("WEBVTT"):
+        raise ValidationError(
+            "Die Datei ist keine WebVTT-Untertitel-Datei: Sie muss mit „WEBVTT“ beginnen "
+            "und in UTF-8 gespeichert sein."
+        )
+
+
+class SignLanguageVideoQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see."""
+        return self.filter(is_published=True)
+
+
+class SignLanguageVideo(models.Model):
+    """A video in Deutscher Gebärdensprache (DGS) for the page "Gebärdensprache" (BITV 2.0
+    § 4): a file stored here with its captions, or a link to a video elsewhere."""
+
+    title = models.CharField("Titel", max_length=200)
+    text = models.TextField(
+        "Text zum Video",
+        blank=True,
+        help_text="Was im Video gesagt wird, als Text für alle, die das Video nicht sehen können.",
+    )
+    video = models.FileField(
+        "Videodatei",
+        upload_to="gebaerdensprache/",
+        blank=True,
+        validators=[validate_video_file],
+        help_text="MP4 oder WebM, höchstens 300 MB. Wird auf dieser Website gespeichert und "
+        "ausgeliefert. Zusammen mit der Untertitel-Datei hochladen.",
+    )
+    captions = models.FileField(
+        "Untertitel (WebVTT)",
+        upload_to="gebaerdensprache/",
+        blank=True,
+        validators=[validate_captions_file],
+        help_text="Die Untertitel des Videos als .vtt-Datei in UTF-8, höchstens 1 MB.",
+    )
+    link = models.URLField(
+        "oder: Link zu einem Video",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text="Statt einer Datei: die Adresse (https://…) eines Videos, das anderswo "
+        "veröffentlicht ist, z. B. auf iserlohn.de. Wird als Link gezeigt, nicht eingebettet.",
+    )
+    position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    is_published = models.BooleanField(
+        "veröffentlicht",
+        default=False,
+        help_text="Sobald ein Video veröffentlicht ist, heißt der Link oben auf jeder Seite "
+        "„Gebärdensprache“ statt „Gebärdensprache (in Vorbereitung)“.",
+    )
+
+    objects = SignLanguageVideoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "Video in Gebärdensprache"
+        verbose_name_plural = "Videos in Gebärdensprache"
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(video="") & ~Q(captions="") & Q(link=""))
+                | (Q(video="") & Q(captions="") & ~Q(link="")),
+                name="sign_language_video_file_with_captions_or_link",
+                violation_error_message="Bitte entweder eine Videodatei mit Untertiteln "
+                "hochladen oder einen Link zu einem Video angeben, nicht beides.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
 
 
 class BarrierReport(models.Model):

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,7 +13,7 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.ratelimit import hit
 
 from .forms import BarrierReportForm
-from .models import Goal, InfoPage, Principle, SubStrategy, goal_tree
+from .models import Goal, InfoPage, Principle, SignLanguageVideo, SubStrategy, goal_tree
 
 # Pages required by law whose content follows in their own piece of work; until then each
 # says what it will hold.
@@ -76,6 +77,49 @@ def info_page(request, page):
         f"pages/{page}.html",
         {"title": content.title if content else INFO_PAGES[page], "content": content},
     )
+
+
+@require_safe
+def sign_language(request):
+    """The page "Gebärdensprache": the published DGS videos, and until there is one, when
+    they come and how to get the information meanwhile."""
+    content = InfoPage.objects.filter(slug=InfoPage.Slug.SIGN_LANGUAGE).first()
+    return render(
+        request,
+        "pages/gebaerdensprache.html",
+        {
+            "title": content.title if content else INFO_PAGES["gebaerdensprache"],
+            "content": content,
+            "videos": SignLanguageVideo.objects.published(),
+        },
+    )
+
+
+SIGN_LANGUAGE_FILES = {
+    "video": ("video", {"mp4": "video/mp4", "webm": "video/webm"}),
+    "untertitel": ("captions", {"vtt": "text/vtt; charset=utf-8"}),
+}
+
+
+@require_safe
+def sign_language_file(request, pk, kind):
+    """A published video's file or captions, from storage (never the folder itself)."""
+    if kind not in SIGN_LANGUAGE_FILES:
+        raise Http404("Zu diesem Video gibt es keine solche Datei.")
+    video = get_object_or_404(SignLanguageVideo.objects.published(), pk=pk)
+    field, content_types = SIGN_LANGUAGE_FILES[kind]
+    file = getattr(video, field)
+    extension = file.name.rsplit(".", 1)[-1].lower() if file else ""
+    if extension not in content_types:
+        raise Http404("Zu diesem Video gibt es keine solche Datei.")
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError as missing:
+        raise Http404("Die Datei des Videos fehlt.") from missing
+    response = FileResponse(handle, content_type=content_types[extension])
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 REPORTS_PER_HOUR = 5

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from measures.models import FieldOfAction, Measure
 from reports.freezing import freeze_report
 from reports.models import Report
-from strategy.models import Goal
+from strategy.models import Goal, SignLanguageVideo
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +33,21 @@ def frozen_report() -> Report:
             user=user,
         )
     return report
+
+
+def sign_language_video() -> str:
+    """A published DGS video with captions (once); the page then plays it."""
+    from django.core.files.base import ContentFile
+
+    if not SignLanguageVideo.objects.exists():
+        video = SignLanguageVideo(title="Was steht auf dieser Website?", is_published=True)
+        video.text = "Die Stadt Iserlohn hat einen Plan für die Digitalisierung."
+        video.video.save(
+            "willkommen.mp4", ContentFile(b"\0\0\0\x18ftypmp42" + bytes(64)), save=False
+        )
+        video.captions.save("willkommen.vtt", ContentFile(b"WEBVTT\n"), save=False)
+        video.save()
+    return "/gebaerdensprache/"
 
 
 PAGES = {
@@ -73,6 +88,8 @@ PAGES = {
     "impressum": lambda: "/impressum/",
     "datenschutz": lambda: "/datenschutz/",
     "404": lambda: "/gibt-es-nicht/",
+    # Last: once it is published, every page's header links the videos.
+    "gebaerdensprache-video": sign_language_video,
 }
 
 axe = Axe()

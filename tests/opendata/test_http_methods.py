@@ -52,6 +52,7 @@ def site_urls(seed_for_the_class):
         "/barriere-melden/",
         "/leichte-sprache/",
         "/gebaerdensprache/",
+        "/gebaerdensprache/videos/1/video/",
         "/barrierefreiheit/",
         "/impressum/",
         "/datenschutz/",

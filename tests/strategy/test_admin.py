@@ -2,7 +2,7 @@
 
 import pytest
 
-from strategy.models import BarrierReport
+from strategy.models import BarrierReport, SignLanguageVideo
 from tests.conftest import load_seed, shared_by_class
 from tests.measures.test_admin import admin_models, assert_admin_pages_answer
 
@@ -14,6 +14,8 @@ def seeded(request, django_db_setup, django_db_blocker):
     def build():
         load_seed()
         BarrierReport.objects.create(page="/massnahmen/", description="Fokus unsichtbar")
+        # The seed has no video in Gebärdensprache: the city's own are still being made.
+        SignLanguageVideo.objects.create(title="Willkommen", link="https://www.iserlohn.de/dgs")
 
     yield from shared_by_class(request, django_db_blocker, build)
 
