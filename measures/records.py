@@ -90,7 +90,11 @@ class IndicatorRecord(Record):
     Wert am Datum)"."""
 
     name: str = _field("name", "Kennzahl", "Bezeichnung der Kennzahl")
-    unit: str = _field("einheit", "Einheit", "Einheit der Werte, z. B. „%“; leer, wenn keine")
+    unit: str = _field(
+        "einheit",
+        "Einheit",
+        "was gezählt wird, in der Mehrzahl („Schulen“), oder eine Maßeinheit („%“, „Euro“)",
+    )
     baseline: Number = _field("ausgangswert", "Ausgangswert", "Wert zu Beginn der Maßnahme")
     target: Number = _field("zielwert", "Zielwert", "Wert, bei dem die Maßnahme als umgesetzt gilt")
     current: Number | None = _field(

@@ -63,7 +63,14 @@ class Indicator(models.Model):
         "Measure", on_delete=models.CASCADE, related_name="indicators", verbose_name="Maßnahme"
     )
     name = models.CharField("Kennzahl", max_length=200)
-    unit = models.CharField("Einheit", max_length=40, blank=True, help_text="z. B. „%“, „Anzahl“.")
+    unit = models.CharField(
+        "Einheit (Wort)",
+        max_length=40,
+        blank=True,
+        help_text="Was gezählt wird, in der Mehrzahl: z. B. „Schulen“, „Gebäude“, „Anträge“; "
+        "oder eine Maßeinheit wie „%“, „Euro“, „MWh/Jahr“. Die Seite zeigt dann "
+        "„5 von 60 Schulen“ oder „45 % (Ziel 80 %)“.",
+    )
     baseline = models.DecimalField("Ausgangswert", max_digits=14, decimal_places=2)
     target = models.DecimalField("Zielwert", max_digits=14, decimal_places=2)
     current = models.DecimalField(

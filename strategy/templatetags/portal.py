@@ -109,6 +109,38 @@ def with_unit(value, unit):
     return f"{number}\N{NO-BREAK SPACE}{unit}"
 
 
+# Units that are a share or a measure, not things counted: read "45 % (Ziel 80 %)".
+SHARE_UNITS = {"%", "prozent"}
+_DATIVE_PLURAL = re.compile(r"^[A-ZÄÖÜ]\w*(e|el|er)$")
+
+
+def _dative(unit: str) -> str:
+    """The plural as it stands after "von": "60 Gebäuden", "60 Schulen", "60 Euro"."""
+    words = unit.split(" ")
+    if _DATIVE_PLURAL.match(words[-1]):
+        words[-1] += "n"
+    return " ".join(words)
+
+
+@register.filter
+def reading(indicator):
+    """A Kennzahl's current value as a citizen reads it: "5 von 60 Anlagen" (things
+    counted towards a target), "45 % (Ziel 80 %)" (a share, or a value to bring down),
+    without a current value "Ziel: 60 Anlagen"."""
+    unit = (indicator.unit or "").strip()
+    target = with_unit(indicator.target, unit)
+    if indicator.current is None:
+        return f"Ziel: {target}"
+    current = with_unit(indicator.current, unit)
+    counted = unit.lower() not in SHARE_UNITS and indicator.target > indicator.baseline
+    if not counted:
+        return f"{current} (Ziel {target})"
+    of = floatformat(indicator.target, "-2g")
+    if unit and unit.lower() not in COUNT_UNITS:
+        of += f"\N{NO-BREAK SPACE}{_dative(unit)}"
+    return f"{floatformat(indicator.current, '-2g')} von {of}"
+
+
 @register.filter
 def clause(text):
     """A sentence as a clause of a list joined with "; ": without its final full stop."""

@@ -442,7 +442,7 @@ def test_a_steckbrief_is_one_page_without_stray_punctuation_or_counted_units(cli
     assert "Seite 1 von 1" in text
     assert ".;" not in text
     assert "Daten werden offen genutzt;" in text or "Daten werden offen genutzt." in text
-    assert "Angebundene Datensätze: Ausgangswert 0, Ziel 40, aktuell 18 (Stand" in text
+    assert "Angebundene Datensätze: 18 von 40 (Stand" in text
     assert "Anzahl" not in text
 
 

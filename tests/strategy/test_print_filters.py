@@ -5,7 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from strategy.templatetags.portal import clause, keep_compounds, unbroken_quarters, with_unit
+from types import SimpleNamespace
+
+from strategy.templatetags.portal import (
+    clause,
+    keep_compounds,
+    reading,
+    unbroken_quarters,
+    with_unit,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,6 +29,34 @@ from strategy.templatetags.portal import clause, keep_compounds, unbroken_quarte
 )
 def test_a_value_reads_with_its_unit_and_a_count_without_one(value, unit, expected):
     assert with_unit(value, unit) == expected
+
+
+NBSP = "\N{NO-BREAK SPACE}"
+
+
+@pytest.mark.parametrize(
+    ("unit", "baseline", "target", "current", "expected"),
+    [
+        ("Anlagen", 0, 60, 5, f"5 von 60{NBSP}Anlagen"),
+        ("Gebäude", 5, 60, 31, f"31 von 60{NBSP}Gebäuden"),
+        ("Zugangspunkte", 0, 40, 26, f"26 von 40{NBSP}Zugangspunkten"),
+        ("Teilnahmen", 0, 1200, 610, f"610 von 1.200{NBSP}Teilnahmen"),
+        ("Euro", 0, 5000, 1200, f"1.200 von 5.000{NBSP}Euro"),
+        ("", 0, 60, 5, "5 von 60"),
+        ("Anzahl", 0, 60, 5, "5 von 60"),
+        ("%", 0, 80, 45, f"45{NBSP}% (Ziel 80{NBSP}%)"),
+        ("MWh/Jahr", 21000, 18000, 19800, f"19.800{NBSP}MWh/Jahr (Ziel 18.000{NBSP}MWh/Jahr)"),
+        ("Anlagen", 0, 60, None, f"Ziel: 60{NBSP}Anlagen"),
+    ],
+)
+def test_a_kennzahl_reads_as_words(unit, baseline, target, current, expected):
+    indicator = SimpleNamespace(
+        unit=unit,
+        baseline=Decimal(baseline),
+        target=Decimal(target),
+        current=None if current is None else Decimal(current),
+    )
+    assert reading(indicator) == expected
 
 
 def test_a_sentence_becomes_a_clause_without_its_full_stop():
