@@ -29,6 +29,15 @@ MARKDOWN_HELP = (
 )
 
 
+# How a decision of the council is cited: by its own document where the Redaktion has it,
+# else plainly as what the press reported.
+COUNCIL_DECISION_HELP = (
+    "Einen Beschluss des Rates oder eines Ausschusses mit seiner Vorlage im "
+    "Ratsinformationssystem belegen, z. B. „[Vorlage V/2021/012](https://…)“. Solange nur "
+    "Presseberichte ihn belegen, so kennzeichnen: „Laut Presseberichten (Quelle) hat …“."
+)
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         """What the public may see."""
@@ -164,7 +173,11 @@ class SubStrategy(FullUrlMixin, models.Model):
     )
     name = models.CharField("Name", max_length=80, unique=True)
     tagline = models.CharField("Kurzbeschreibung", max_length=200)
-    introduction = models.TextField("Einleitung", blank=True, help_text=MARKDOWN_HELP)
+    introduction = models.TextField(
+        "Einleitung",
+        blank=True,
+        help_text=MARKDOWN_HELP + " " + COUNCIL_DECISION_HELP,
+    )
     position = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
     objects = SubStrategyManager()
