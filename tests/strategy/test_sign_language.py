@@ -171,3 +171,17 @@ def test_a_too_large_video_is_refused(admin_client_logged_in, monkeypatch):
     )
     assert "Das Video ist zu groß." in response.content.decode()
     assert not SignLanguageVideo.objects.exists()
+
+
+def test_the_redaktion_changes_a_stored_video_without_uploading_it_again(
+    admin_client_logged_in, client
+):
+    video = stored_video(is_published=False)
+    response = admin_client_logged_in.post(
+        f"/admin/strategy/signlanguagevideo/{video.pk}/change/",
+        {"title": "Willkommen in DGS", "text": "", "link": "", "position": 1, "is_published": "on"},
+    )
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert video.title == "Willkommen in DGS" and video.is_published
+    assert "Willkommen in DGS" in client.get("/gebaerdensprache/").content.decode()
