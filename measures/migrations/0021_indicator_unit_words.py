@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     ("%", "Euro"), so that it reads "5 von 60 Schulen"; "Anzahl" becomes no unit."""
 
     dependencies = [
-        ("measures", "0018_pending_change"),
+        ("measures", "0020_online_service_addresses"),
     ]
 
     operations = [
