@@ -65,6 +65,11 @@ ROLES = {
             # Text changes of the Fachbereiche waiting for approval ("Freigaben"); deciding
             # them goes with measures.publish_measure (measures/review.py).
             "measures.view_pendingchange",
+            # The search's synonyms are vocabulary, not a unit's content.
+            "measures.add_synonymgroup",
+            "measures.change_synonymgroup",
+            "measures.delete_synonymgroup",
+            "measures.view_synonymgroup",
         ),
     ),
     # Reads the structure and edits its own measures: texts, status and progress (by new

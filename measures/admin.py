@@ -38,6 +38,7 @@ from .models import (
     Postponement,
     PublicationFile,
     StatusUpdate,
+    SynonymGroup,
     Tag,
 )
 from .schedule import (
@@ -126,6 +127,15 @@ class TagAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(HistoryAdmin):
+    """Words the catalogue's search treats as equal (measures/search.py); the Redaktion's
+    alone (iserlohn_digital/roles.py)."""
+
+    list_display = ["words"]
+    search_fields = ["words"]
 
 
 class LabelledRowsFormSet(forms.BaseInlineFormSet):

@@ -3,16 +3,30 @@
 Every measure stores what the search looks at, kept current on every write (see
 `update_search_index` and measures/signals.py):
 
-- `search_text`: code, title, summary, description, lead unit and tags, case-folded;
+- `search_text`: code, title, summary, description, lead unit and tags, folded (`fold`:
+  case and accents ignored, so "BÜRGER", "Bürger" and "Burger" read alike);
 - `search_vector` (PostgreSQL only): the same as a weighted `german` tsvector.
+
+A query word that belongs to a synonym group the Redaktion keeps (`SynonymGroup`) stands
+for every word of its group: "Bürgerportal" also finds the Serviceportal. Only the first
+`MAX_WORDS` words of a query are expanded so, and on SQLite looked for at all, so that a
+search costs the same whatever is typed.
 
 On PostgreSQL the search matches the stored vector (so "Verwaltungen" finds
 "Verwaltung") and ranks by weighted fields; where that finds nothing, it looks for words
 similar to the query's in `search_text` (trigram word similarity), so typos still find.
 Both use a GIN index, so a search stays fast with many thousand measures. SQLite has
-neither; there every word of the query must occur, case-folded (so "BÜRGER" finds
-"Bürger"), in `search_text`.
+neither; there every word of the query (or one of its synonyms) must occur in
+`search_text`, folded; a word written with "ae", "oe" or "ue" is also looked for with
+"ä", "ö" or "ü" ("Buergerportal" finds "Bürgerportal").
 """
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -21,34 +35,174 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, connections
-from django.db.models import F, FloatField, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models import F, FloatField, OuterRef, Q, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 # How similar a word of the code, title, summary or description must be to the query to
 # count as a typo of it; 0.5 lets "Digitalisirung" find "Digitalisierung" but not "Dialog".
 # Set as pg_trgm.word_similarity_threshold on every new PostgreSQL connection (below).
 TRIGRAM_THRESHOLD = 0.5
 
+# Words of a query that are expanded by synonyms (and, on SQLite, searched at all).
+MAX_WORDS = 10
+
 CHUNK = 1000
 
+# Endings a German word may carry beyond the form a measure uses; highlighting also
+# marks the stem ("Verwaltungen" marks "Verwaltung", as PostgreSQL finds it).
+ENDINGS = ("en", "er", "es", "e", "n", "s")
+# Characters around a query word that are search syntax, not part of the word.
+SYNTAX = "\"'-+(),;:!?"
 
-def search_measures(measures, query: str):
+
+def fold(text: str) -> str:
+    """`text` with case and accents removed: "Bürger", "BÜRGER" and "Burger" read alike
+    ("ß" becomes "ss")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def spellings(word: str) -> set[str]:
+    """The folded forms a written word may stand for: "Buerger" is also "Bürger"."""
+    folded = fold(word)
+    return {folded, re.sub("ae|oe|ue", lambda pair: pair[0][0], folded)}
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a query with the other words of its synonym group."""
+
+    written: str
+    synonyms: tuple[str, ...] = ()
+
+    def spellings(self) -> set[str]:
+        """The folded forms the word and its synonyms are found by."""
+        return set().union(*(spellings(word) for word in (self.written, *self.synonyms)))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search as typed, with its words and their synonyms (`parse`)."""
+
+    text: str
+    words: tuple[Word, ...]
+
+    def __bool__(self):
+        return bool(self.text)
+
+    def highlight_terms(self) -> list[str]:
+        """Folded strings to mark in the results: each word, its synonyms and their
+        stems."""
+        terms = set()
+        for word in self.words:
+            for spelling in word.spellings():
+                spelling = spelling.strip(SYNTAX)
+                terms.add(spelling)
+                for ending in ENDINGS:
+                    if spelling.endswith(ending) and len(spelling) - len(ending) >= 4:
+                        terms.add(spelling.removesuffix(ending))
+        return sorted(term for term in terms if len(term) >= 2)
+
+
+def parse(text: str) -> Query:
+    """The query `text` with the synonyms of its first `MAX_WORDS` words (one database
+    query if there is any text)."""
+    text = " ".join(text.split())
+    if not text:
+        return Query("", ())
+    from .models import SynonymGroup
+
+    groups = {}
+    for group in SynonymGroup.objects.all():
+        words = group.word_list
+        for word in words:
+            groups[fold(word)] = tuple(other for other in words if other != word)
+    words = []
+    for written in text.split()[:MAX_WORDS]:
+        key = fold(written.strip(SYNTAX))
+        synonyms = () if written.startswith("-") else groups.get(key, ())
+        words.append(Word(written, synonyms))
+    return Query(text, tuple(words))
+
+
+def search_measures(measures, query: "str | Query"):
     """Measures matching `query`, annotated with `relevance` (higher is better)."""
-    query = " ".join(query.split())
+    if isinstance(query, str):
+        query = parse(query)
     if not query:
         return measures.annotate(relevance=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
-        text_query = SearchQuery(query, search_type="websearch", config="german")
+        text_query = _text_query(query)
         found = measures.filter(search_vector=text_query)
         if found.exists():
             return found.annotate(relevance=SearchRank(F("search_vector"), text_query))
         # Nothing found as written: a typo? Measures with words like the query's.
-        return measures.filter(search_text__trigram_word_similar=query).annotate(
-            relevance=TrigramWordSimilarity(query, "search_text")
+        typed = fold(query.text)
+        return measures.filter(search_text__trigram_word_similar=typed).annotate(
+            relevance=TrigramWordSimilarity(typed, "search_text")
         )
-    for word in query.casefold().split():
-        measures = measures.filter(search_text__contains=word)
+    for word in query.words:
+        measures = measures.filter(
+            reduce(or_, (Q(search_text__contains=form) for form in sorted(word.spellings())))
+        )
     return measures.annotate(relevance=Value(1.0, output_field=FloatField()))
+
+
+def _text_query(query: Query):
+    """The tsquery of `query`: the text as a web search, where a word has synonyms the
+    word or any of them, each also as the start of a compound ("Glasfaser" finds
+    "Glasfaserverbindungen")."""
+    expanded = [word for word in query.words if word.synonyms]
+    if not expanded:
+        return SearchQuery(query.text, search_type="websearch", config="german")
+    rest = query.text.split()
+    for word in expanded:
+        rest.remove(word.written)
+    parts = [SearchQuery(" ".join(rest), search_type="websearch", config="german")] if rest else []
+    for word in expanded:
+        alternatives = [_prefixes(synonym) for synonym in (word.written, *word.synonyms)]
+        parts.append(reduce(or_, (alt for alt in alternatives if alt is not None)))
+    return reduce(and_, parts)
+
+
+def _prefixes(words: str):
+    """A tsquery matching words that start as each word of `words` does (None if it
+    has no letters)."""
+    # Only letters and digits reach the raw query: nothing in it is tsquery syntax.
+    pieces = re.findall(r"\w+", words)
+    if not pieces:
+        return None
+    raw = " & ".join(f"'{piece}':*" for piece in pieces)
+    return SearchQuery(raw, search_type="raw", config="german")
+
+
+def highlight(text: str, terms) -> SafeString:
+    """`text`, escaped, with every occurrence of the folded `terms` in <mark>, also
+    within a word ("Schule" in "Fachhochschule")."""
+    text = str(text)
+    if not terms:
+        return escape(text)
+    owner = []  # for each character of the folded text, the one of `text` it comes from
+    pieces = []
+    for position, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        owner.extend([position] * len(folded))
+    folded = "".join(pieces)
+    marked = [False] * len(text)
+    for term in terms:
+        start = folded.find(term)
+        while start != -1:
+            for index in range(start, start + len(term)):
+                marked[owner[index]] = True
+            start = folded.find(term, start + 1)
+    html = []
+    for is_marked, chars in itertools.groupby(zip(text, marked, strict=True), lambda c: c[1]):
+        chunk = escape("".join(char for char, _ in chars))
+        html.append(f"<mark>{chunk}</mark>" if is_marked else chunk)
+    return mark_safe("".join(html))  # every piece is escaped above
 
 
 def update_search_index(measure_ids, *, models=None, using="default") -> None:
@@ -82,7 +236,7 @@ def update_search_index(measure_ids, *, models=None, using="default") -> None:
             parts = [measure.code, measure.title, measure.summary, measure.description]
             parts += [measure.lead_unit.name if measure.lead_unit_id else ""]
             parts += sorted(tags.get(measure.pk, []))
-            measure.search_text = " ".join(part for part in parts if part).casefold()
+            measure.search_text = fold(" ".join(part for part in parts if part))
         Measure.objects.using(using).bulk_update(rows, ["search_text"])
         if connections[using].vendor == "postgresql":
             Measure.objects.using(using).filter(pk__in=chunk).update(

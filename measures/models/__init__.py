@@ -18,6 +18,7 @@ from .postponements import Postponement
 from .progress import Indicator, Milestone
 from .publications import PublicationFile
 from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate, current_updates
+from .synonyms import SynonymGroup
 from .tags import Tag, TaggedMeasure
 from .units import OrganisationalUnit
 
@@ -40,6 +41,7 @@ __all__ = [
     "PublicationFile",
     "Status",
     "StatusUpdate",
+    "SynonymGroup",
     "Tag",
     "TaggedMeasure",
     "current_updates",

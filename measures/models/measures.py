@@ -71,8 +71,9 @@ class MeasureQuerySet(PublishedQuerySet):
         with Teilstrategie, lead unit and the date of the latest update, in one query."""
         return self.select_related("field_of_action__substrategy", "lead_unit").with_last_update()
 
-    def search(self, query: str):
-        """Measures matching `query`, annotated with `relevance` (measures/search.py)."""
+    def search(self, query):
+        """Measures matching `query` (text or a parsed `search.Query`), annotated with
+        `relevance` (measures/search.py)."""
         return search_measures(self, query)
 
     def in_field(self, field_of_action):
