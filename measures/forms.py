@@ -1,4 +1,5 @@
 import datetime
+from functools import cached_property
 
 from django import forms
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.utils import timezone
 from iserlohn_digital.pagecache import content_cache_key
 from strategy.models import SubStrategy
 
+from . import search
 from .models import FieldOfAction, Measure, OrganisationalUnit, Status, Tag, TaggedMeasure
 
 # The strategy was adopted in 2020: the first year a measure runs in, and of the reports.
@@ -110,6 +112,11 @@ class CatalogueForm(forms.Form):
     def search_term(self) -> str:
         return self.cleaned_data.get("q", "")
 
+    @cached_property
+    def parsed_query(self) -> search.Query:
+        """The search term with its words' synonyms, read once per request."""
+        return search.parse(self.search_term)
+
     @property
     def default_sort(self) -> str:
         return "relevanz" if self.search_term else "code"
@@ -144,7 +151,7 @@ class CatalogueForm(forms.Form):
         if data.get("zeitraum"):
             year = int(data["zeitraum"])
             measures = measures.running_in(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        return self._sort(measures.search(self.search_term), data.get("sortierung") or "code")
+        return self._sort(measures.search(self.parsed_query), data.get("sortierung") or "code")
 
     @staticmethod
     def _sort(measures, sort):
@@ -204,6 +211,22 @@ class CatalogueForm(forms.Form):
             if value:
                 result.append((self.fields[name].label, _flat(self.fields[name].choices)[value]))
         return result
+
+    def removable_filters(self) -> list[dict]:
+        """The search term and each filter in use, each with the parameters of the list
+        without it (`query`): for the links that remove one filter at a time."""
+        chips = []
+        if self.search_term:
+            chips.append({"name": "q", "label": "Suche", "value": f"„{self.search_term}“"})
+        for name in self.FILTERS:
+            value = self.cleaned_data.get(name)
+            if value:
+                shown = _flat(self.fields[name].choices)[value]
+                chips.append({"name": name, "label": self.fields[name].label, "value": shown})
+        for chip in chips:
+            chip["query"] = self.query()
+            chip["query"].pop(chip["name"])
+        return chips
 
 
 def _flat(choices):

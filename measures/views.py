@@ -62,8 +62,10 @@ def measure_list(request):
             "measures": page.object_list,
             "notices": form.notices(page),
             "query": form.query(),
-            "active_filters": form.active_filters(),
+            "chips": form.removable_filters(),
+            "filter_count": len(form.active_filters()),
             "search_term": form.search_term,
+            "highlight_terms": form.parsed_query.highlight_terms(),
         },
     )
 

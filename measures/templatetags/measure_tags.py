@@ -1,6 +1,6 @@
-"""What pages of the strategy app show of the measures: the Handlungsfelder of a
-Teilstrategie as pillars with their first measures, the symbol of a Handlungsfeld, and the
-measures serving a goal."""
+"""What pages show of the measures: the Handlungsfelder of a Teilstrategie as pillars
+with their first measures, the symbol of a Handlungsfeld, the measures serving a goal,
+and the words a search found."""
 
 from dataclasses import dataclass
 from functools import cache
@@ -12,9 +12,17 @@ from django.utils.safestring import mark_safe
 
 from measures.charts import PILLAR_LIMIT
 from measures.models import FieldOfAction, Measure, Status
+from measures.search import highlight as highlight_terms
 from strategy.models import Goal, code_order, goal_tree
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def highlighted(context, text):
+    """`text` with the words the page's search found marked (`highlight_terms` of the
+    context, from `Query.highlight_terms`); on other pages just `text`, escaped."""
+    return highlight_terms(text, context.get("highlight_terms") or ())
 
 
 @dataclass

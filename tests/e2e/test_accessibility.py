@@ -66,6 +66,9 @@ PAGES = {
     ),
     "katalog": lambda: "/massnahmen/?q=Daten",
     "katalog-leer": lambda: "/massnahmen/?q=Raumfahrtbahnhof",
+    "katalog-filter": lambda: (
+        "/massnahmen/?q=Glasfaser&teilstrategie=e-government&status=umsetzung"
+    ),
     "katalog-hinweise": lambda: "/massnahmen/?status=unbekannt&seite=99",
     "umsetzungsstand": lambda: "/umsetzungsstand/",
     "schlagwoerter": lambda: "/schlagworte/",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from measures import renders
-from measures.models import Measure, OrganisationalUnit, PendingChange
+from measures.models import Measure, OrganisationalUnit, PendingChange, SynonymGroup
 from tests.e2e.test_accessibility import WIDTHS, assert_accessible, horizontal_overflow
 from tests.e2e.test_admin_roles import make_staff, sign_in
 
@@ -59,6 +59,7 @@ PAGES = {
         "/admin/measures/pendingchange/?zustand=alle",
         "/admin/measures/onlineservice/add/",
         "/admin/measures/lifesituation/add/",
+        "/admin/measures/synonymgroup/{synonyms}/change/",
     ],
     "Fachbereich": [
         "/admin/measures/measure/{measure}/change/",
@@ -116,6 +117,7 @@ def test_every_kind_of_admin_page_is_in_german(seeded_server, page_at, django_us
         "pdf": pdf.pk,
         "task": pdf.task_id,
         "change": change.pk,
+        "synonyms": SynonymGroup.objects.get_or_create(words="Kita, Kindertagesstätte")[0].pk,
     }
     page = page_at(1280)  # fails the test on any Content Security Policy violation
     found = {}

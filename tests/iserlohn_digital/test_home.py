@@ -88,5 +88,5 @@ def test_the_start_page_and_every_header_search_the_catalogue(client, measures):
         assert 'action="/massnahmen/"' in form and 'method="get"' in form
         assert '<label for="header-q">' in form and 'name="q"' in form
     results = get(client, "/massnahmen/?q=Terminvergabe")
-    assert "Online-Terminvergabe" in results
+    assert "Online-<mark>Terminvergabe</mark>" in results
     assert "Geheimprojekt" not in results

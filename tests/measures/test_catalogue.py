@@ -124,10 +124,51 @@ class TestWithOneCatalogue:
         assert "EG-1.1" in codes(client.get("/massnahmen/?q=Bürgerservice"))
         assert "SC-3.1" in codes(client.get("/massnahmen/?q=SC-3.1"))
 
-    def test_empty_result_says_so(self, client, catalogue):
-        response = client.get("/massnahmen/?q=Raumfahrt")
+    def test_empty_result_says_so_and_offers_no_downloads(self, client, catalogue):
+        response = client.get("/massnahmen/?q=Raumfahrt&status=umsetzung")
         assert codes(response) == []
-        assert "Keine Maßnahme passt zu Ihrer Suche" in response.content.decode()
+        page = response.content.decode()
+        assert "Keine Maßnahme passt zu Ihrer Suche" in page
+        assert "Prüfen Sie die Schreibweise" in page
+        assert "herunterladen" not in page
+        assert "export.csv" not in page and "export.pdf" not in page
+        # The filters that narrowed it down can be removed one by one.
+        assert 'aria-label="Filter Status: in Umsetzung entfernen"' in page
+        found = client.get("/massnahmen/?q=Serviceportal").content.decode()
+        assert "Diese Liste herunterladen" in found
+
+    def test_each_active_filter_is_a_link_that_removes_just_it(self, client, catalogue):
+        response = client.get("/massnahmen/?q=Akte&status=geplant&schlagwort=ozg")
+        assert codes(response) == ["EG-1.2"]
+        chips = {chip["label"]: chip for chip in response.context["chips"]}
+        assert [(c["label"], c["value"]) for c in response.context["chips"]] == [
+            ("Suche", "„Akte“"),
+            ("Status", "geplant"),
+            ("Schlagwort", "OZG"),
+        ]
+        assert chips["Status"]["query"].urlencode() == "q=Akte&schlagwort=ozg"
+        page = response.content.decode()
+        assert (
+            '<a class="chip" href="/massnahmen/?q=Akte&amp;schlagwort=ozg" '
+            'aria-label="Filter Status: geplant entfernen">'
+        ) in page
+        assert 'aria-label="Filter Suche: „Akte“ entfernen"' in page
+        assert "Alle Filter zurücksetzen" in page
+        assert "Filter und Sortierung (2 aktiv)" in page
+        without_status = client.get("/massnahmen/?" + chips["Status"]["query"].urlencode())
+        assert codes(without_status) == ["EG-1.2"]
+        assert "Status" not in {chip["label"] for chip in without_status.context["chips"]}
+
+    def test_the_words_found_are_marked_in_title_and_summary(self, client, catalogue):
+        page = client.get("/massnahmen/?q=portal+VERWALTUNG").content.decode()
+        assert "Service<mark>portal</mark>" in page
+        assert "Anträge an die <mark>Verwaltung</mark> online stellen." in page
+
+    def test_marks_are_escaped_whatever_is_typed(self, client, catalogue):
+        response = client.get("/massnahmen/", {"q": '<script>alert("x")</script> Bus'})
+        page = response.content.decode()
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;" in page
 
     @pytest.mark.postgres
     def test_search_on_postgresql_finds_inflected_forms(self, client, catalogue):

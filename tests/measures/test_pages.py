@@ -35,6 +35,7 @@ def page_paths(world):
         measure.get_absolute_url(),
         "/massnahmen/",
         "/massnahmen/?q=Ma%C3%9Fnahme&status=umsetzung&sortierung=aktualisiert&seite=1",
+        "/massnahmen/?q=Breitband+Parken+Kita+Ma%C3%9Fnahme",
         "/massnahmen/?teilstrategie=smart-city&handlungsfeld=daten&schlagwort=daten&zeitraum=2026",
         "/massnahmen/export.csv?sortierung=status",
         "/umsetzungsstand/",
