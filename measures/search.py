@@ -92,6 +92,15 @@ class Query:
     def __bool__(self):
         return bool(self.text)
 
+    def expansions(self) -> list[Word]:
+        """The words that were also searched as their synonyms, each once."""
+        seen, result = set(), []
+        for word in self.words:
+            if word.synonyms and fold(word.written) not in seen:
+                seen.add(fold(word.written))
+                result.append(word)
+        return result
+
     def highlight_terms(self) -> list[str]:
         """Folded strings to mark in the results: each word, its synonyms and their
         stems."""

@@ -66,6 +66,7 @@ def measure_list(request):
             "filter_count": len(form.active_filters()),
             "search_term": form.search_term,
             "highlight_terms": form.parsed_query.highlight_terms(),
+            "expansions": form.parsed_query.expansions(),
         },
     )
 

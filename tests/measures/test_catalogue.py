@@ -164,6 +164,12 @@ class TestWithOneCatalogue:
         assert "Service<mark>portal</mark>" in page
         assert "Anträge an die <mark>Verwaltung</mark> online stellen." in page
 
+    def test_the_synonyms_searched_as_well_are_named(self, client, catalogue):
+        page = client.get("/massnahmen/?q=B%C3%BCrgerportal").content.decode()
+        assert "Mit gleicher Bedeutung auch gesucht: „Serviceportal“ (für „Bürgerportal“)." in page
+        assert "<mark>Serviceportal</mark>" in page
+        assert "Mit gleicher Bedeutung" not in client.get("/massnahmen/?q=Bus").content.decode()
+
     def test_marks_are_escaped_whatever_is_typed(self, client, catalogue):
         response = client.get("/massnahmen/", {"q": '<script>alert("x")</script> Bus'})
         page = response.content.decode()
