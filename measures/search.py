@@ -125,13 +125,17 @@ def parse(text: str) -> Query:
 
     groups = {}
     for group in SynonymGroup.objects.all():
-        words = group.word_list
-        for word in words:
-            groups[fold(word)] = tuple(other for other in words if other != word)
+        for word in group.word_list:
+            groups[fold(word)] = group.word_list
     words = []
     for written in text.split()[:MAX_WORDS]:
-        key = fold(written.strip(SYNTAX))
-        synonyms = () if written.startswith("-") else groups.get(key, ())
+        synonyms = ()
+        if not written.startswith("-"):  # a word the search is to leave out
+            keys = sorted(spellings(written.strip(SYNTAX)) & groups.keys())
+            # The group's words but the one typed; one typed with "ue" for "ü" is
+            # looked for as the group writes it, too ("Buergerportal": "Bürgerportal").
+            typed = fold(written.strip(SYNTAX))
+            synonyms = tuple(w for w in groups[keys[0]] if fold(w) != typed) if keys else ()
         words.append(Word(written, synonyms))
     return Query(text, tuple(words))
 

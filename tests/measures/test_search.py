@@ -53,6 +53,11 @@ def test_a_search_for_either_word_of_a_pair_finds_the_other(client, one, other):
     assert found(client, one) == [first.code, second.code]
     assert found(client, other) == [first.code, second.code]
     assert found(client, other.upper()) == [first.code, second.code]
+    # Umlauts written out as "ue" or "ae" count as well.
+    for word in (one, other):
+        written_out = word.replace("ü", "ue").replace("ä", "ae")
+        if written_out != word:
+            assert found(client, written_out) == [first.code, second.code]
 
 
 def test_synonyms_widen_one_word_while_the_others_still_narrow(client):
