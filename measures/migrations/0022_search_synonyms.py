@@ -42,7 +42,7 @@ def refold_search_text(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("measures", "0018_pending_change"),
+        ("measures", "0021_indicator_unit_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
