@@ -218,6 +218,27 @@ def highlight(text: str, terms) -> SafeString:
     return mark_safe("".join(html))  # every piece is escaped above
 
 
+def excerpt(text: str, terms, *, radius: int = 60) -> SafeString:
+    """The passage of `text` around the first of the folded `terms` found in it, marked as
+    by `highlight`, with "…" where it is cut; "" if no term occurs."""
+    text = " ".join(str(text).split())
+    owner = []
+    for position, char in enumerate(text):
+        owner.extend([position] * len(fold(char)))
+    folded = fold(text)
+    hits = [(folded.find(term), term) for term in terms]
+    hits = [(index, term) for index, term in hits if index != -1]
+    if not hits:
+        return mark_safe("")
+    index, term = min(hits)
+    start, end = owner[index], owner[index + len(term) - 1] + 1
+    begin = text.rfind(" ", 0, max(start - radius, 0)) + 1 if start > radius else 0
+    stop = text.find(" ", end + radius)
+    stop = len(text) if stop == -1 else stop
+    passage = highlight(text[begin:stop], terms)
+    return mark_safe(("… " if begin else "") + passage + (" …" if stop < len(text) else ""))
+
+
 def update_search_index(measure_ids, *, models=None, using="default") -> None:
     """Recomputes the stored search fields of the given measures.
 

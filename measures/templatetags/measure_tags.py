@@ -2,6 +2,7 @@
 with their first measures, the symbol of a Handlungsfeld, the measures serving a goal,
 and the words a search found."""
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from measures.charts import PILLAR_LIMIT
 from measures.models import FieldOfAction, Measure, Status
+from measures.search import excerpt
 from measures.search import highlight as highlight_terms
 from strategy.models import Goal, code_order, goal_tree
 
@@ -23,6 +25,22 @@ def highlighted(context, text):
     """`text` with the words the page's search found marked (`highlight_terms` of the
     context, from `Query.highlight_terms`); on other pages just `text`, escaped."""
     return highlight_terms(text, context.get("highlight_terms") or ())
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_MARKS = re.compile(r"[*_`#>|]+")
+
+
+@register.simple_tag(takes_context=True)
+def found_in_description(context, measure):
+    """Why a measure was found when its title and summary don't show it: the passage of
+    its description with the words found marked ("… Fach<mark>hochschule</mark> …")."""
+    terms = context.get("highlight_terms") or ()
+    if not terms or any(excerpt(text, terms) for text in (measure.title, measure.summary)):
+        return ""
+    # The description is Markdown; the passage shows its words without the markup.
+    plain = MARKDOWN_LINK.sub(r"\1", measure.description)
+    return excerpt(MARKDOWN_MARKS.sub("", plain), terms)
 
 
 @dataclass

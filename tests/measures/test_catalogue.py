@@ -51,7 +51,10 @@ def build_catalogue():
         start_date=datetime.date(2022, 1, 1),
         end_date=datetime.date(2026, 12, 31),
         summary="Anträge an die Verwaltung online stellen.",
-        description="Die Digitalisierung der Verwaltung macht Wege ins Rathaus überflüssig.",
+        description=(
+            "Die Digitalisierung der **Verwaltung** macht Wege ins "
+            "[Rathaus](https://www.iserlohn.de/) überflüssig."
+        ),
     )
     akte = make_measure(
         field_of_action=online,
@@ -163,6 +166,17 @@ class TestWithOneCatalogue:
         page = client.get("/massnahmen/?q=portal+VERWALTUNG").content.decode()
         assert "Service<mark>portal</mark>" in page
         assert "Anträge an die <mark>Verwaltung</mark> online stellen." in page
+
+    def test_a_measure_found_by_its_description_shows_the_passage(self, client, catalogue):
+        response = client.get("/massnahmen/?q=Rathaus")
+        assert codes(response) == ["EG-1.1"]
+        page = response.content.decode()
+        assert (
+            "Gefunden in der Beschreibung: Die Digitalisierung der Verwaltung macht Wege ins "
+            "<mark>Rathaus</mark> überflüssig." in page
+        )
+        # Where the title or summary shows why, no passage is added.
+        assert "Gefunden in" not in client.get("/massnahmen/?q=Verwaltung").content.decode()
 
     def test_the_synonyms_searched_as_well_are_named(self, client, catalogue):
         page = client.get("/massnahmen/?q=B%C3%BCrgerportal").content.decode()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from measures.models import SynonymGroup
-from measures.search import fold, highlight, parse
+from measures.search import excerpt, fold, highlight, parse
 from tests.builders import make_measure
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,17 @@ def test_highlight_marks_umlauts_synonyms_and_stems():
         "<mark>Verwaltung</mark>"
     )
     assert highlight("Straße", parse("strasse").highlight_terms()) == "<mark>Straße</mark>"
+
+
+def test_excerpt_shows_the_passage_around_the_first_word_found():
+    terms = parse("Schule").highlight_terms()
+    text = "Partner waren " + "die Stadt und " * 10 + "die Fachhochschule Südwestfalen. " * 3
+    passage = excerpt(text, terms, radius=20)
+    assert passage.startswith("… ") and passage.endswith(" …")
+    assert "Fachhoch<mark>schule</mark> Südwestfalen." in passage
+    assert len(passage) < 120
+    assert excerpt("Kurz: <Schule>", terms) == "Kurz: &lt;<mark>Schule</mark>&gt;"
+    assert excerpt("Nichts davon", terms) == ""
 
 
 def test_highlight_escapes_the_text_and_the_query():
