@@ -71,6 +71,7 @@ def test_public_404_offers_a_search_and_the_main_entry_points(client):
     for address, name in [
         ("/leitbild/", "Leitbild"),
         ("/massnahmen/", "Maßnahmen"),
+        ("/online-dienste/", "Online-Dienste"),
         ("/umsetzungsstand/", "Umsetzungsstand"),
         ("/downloads/", "Downloads"),
         ("/leichte-sprache/", "Leichte Sprache"),
