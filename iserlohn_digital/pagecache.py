@@ -56,12 +56,18 @@ def release() -> str:
 
 @functools.cache
 def known_parameters() -> frozenset:
-    """The query parameters of the catalogue, the reports and the API; pages asked for
-    with others are not cached."""
+    """The query parameters of the catalogue, the reports, the online services and the
+    API; pages asked for with others are not cached."""
     from measures.forms import CatalogueForm, ReportForm
+    from measures.online_services import GroupingForm
     from opendata.api import QUERY_PARAMETERS
 
-    return frozenset(CatalogueForm.base_fields) | set(ReportForm.base_fields) | QUERY_PARAMETERS
+    return (
+        frozenset(CatalogueForm.base_fields)
+        | set(ReportForm.base_fields)
+        | set(GroupingForm.base_fields)
+        | QUERY_PARAMETERS
+    )
 
 
 def content_cache_key(kind: str, *parts: str, version=None) -> str:

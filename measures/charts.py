@@ -216,7 +216,15 @@ def dashboard_charts(status_counts, fields, roadmap, first, last) -> dict:
     (annotated by `with_progress()`), and the roadmap of `roadmap` from `first` to `last`."""
     rows = status_rows(status_counts)
     roadmap = list(roadmap)
-    progress = [(f"{f.code} {f.name}", round(f.progress or 0), "#005a8c") for f in fields]
+    progress = [
+        (
+            f"{f.code} {f.name} ({f.measure_count} Maßnahme{'' if f.measure_count == 1 else 'n'}"
+            f", {f.done} abgeschlossen)",
+            round(f.progress or 0),
+            "#005a8c",
+        )
+        for f in fields
+    ]
     return {
         "status_rows": rows,
         "status_chart": bar_list(rows, label="Diagramm: Maßnahmen nach Status"),

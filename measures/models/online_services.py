@@ -42,15 +42,18 @@ class LifeSituation(models.Model):
 
 class OnlineServiceQuerySet(models.QuerySet):
     def published(self):
-        """Services the public sees: those of published measures and those of no measure
-        (a service of a draft measure is a draft with it)."""
-        return self.filter(Q(measure__isnull=True) | published_measures("measure__"))
+        """Services the public sees: those of published measures. A service of a draft
+        measure is a draft with it; one of no measure (its measure deleted, or not yet
+        chosen) is not shown until the Redaktion gives it a published measure."""
+        return self.filter(published_measures("measure__"))
 
     def visible_to(self, user):
-        """The published services, and those of the draft measures `user` may preview."""
-        return self.filter(
-            Q(measure__isnull=True) | Q(measure__in=Measure.objects.visible_to(user))
-        )
+        """The published services, those of the draft measures `user` may preview, and
+        for staff the services of no measure."""
+        visible = Q(measure__in=Measure.objects.visible_to(user))
+        if user.is_staff:
+            visible |= Q(measure__isnull=True)
+        return self.filter(visible)
 
 
 class OnlineServiceManager(SlugManager.from_queryset(OnlineServiceQuerySet)):
@@ -117,6 +120,7 @@ class OnlineService(models.Model):
         blank=True,
         related_name="online_services",
         verbose_name="Maßnahme",
+        help_text="Öffentlich erscheint der Dienst nur mit einer veröffentlichten Maßnahme.",
     )
     life_situations = models.ManyToManyField(
         LifeSituation,

@@ -100,4 +100,15 @@ def test_dashboard_shows_every_chart_value_as_text_on_a_phone(seeded_site, page_
     charts = "section .bars, section .bars li, section .roadmap-list li"
     assert page.evaluate(OUTSIDE_SCRIPT, charts) == []
     assert page.locator(".chart-box.scroll").count() == 0
+    # Nor does a table: what the phone shows of them fits the screen.
+    wide = page.evaluate(
+        "[...document.querySelectorAll('.scroll')].filter(box => box.offsetParent)"
+        ".filter(box => box.scrollWidth > box.clientWidth).map(box => box.ariaLabel)"
+    )
+    assert wide == []
+    # The Handlungsfelder's counts, which the wide table holds, are in the chart's rows.
+    assert (
+        "Maßnahmen, "
+        in page.locator("section:has(#handlungsfelder) .bars__label").first.inner_text()
+    )
     assert_accessible(page, f"Umsetzungsstand bei {PHONE} px")
