@@ -2,10 +2,9 @@
 goals joined as clauses, compounds and quarters that do not break apart."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
-
-from types import SimpleNamespace
 
 from strategy.templatetags.portal import (
     clause,
