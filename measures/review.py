@@ -16,8 +16,9 @@ reviewed, because they go live at once by design or carry their own record:
   number, not free text, and no words of the unit's to proofread.
 Also not reviewed (yet): the free text of the measure's related records the Fachbereich
 adds or edits in their own rows: milestone titles and notes, Kennzahl names, Ratsdokument
-titles, the note of a status update. They go live at once; the measure's history lists
-them with their author.
+titles, the note of a status update, the names and addresses of its online services.
+They go live at once; the measure's history and the services' histories list them with
+their author.
 The Redaktion sees the open changes under "Freigaben" (measures/review_admin.py) and
 approves or rejects each; `open_changes(user)` lists those a user may decide.
 """
@@ -45,6 +46,8 @@ REVIEWED_FIELDS = [
     "easy_language_summary",
     "partners",
     "funding",
+    # The "Online nutzen" address: where citizens are sent to enter their data.
+    "offer_url",
 ]
 
 WAITING = (

@@ -327,3 +327,14 @@ def test_the_redaktion_approves_only_the_version_it_read(setting):
     assert change.is_open
     setting["redaktion"].post(review_url(change), {"_approve": "1", "revision": change.revision})
     assert Measure.objects.get(pk=setting["measure"].pk).summary == NEW_SUMMARY
+
+
+def test_the_online_address_waits_for_approval_too(setting):
+    """The address behind "Online nutzen" sends citizens somewhere to enter their data:
+    the Redaktion approves it before it goes live."""
+    measure = setting["measure"]
+    propose(setting, offer_url="https://portal.example.org/wlan")
+    assert "https://portal.example.org/wlan" not in public_page(measure)
+    assert Measure.objects.get(pk=measure.pk).offer_url == ""
+    change = PendingChange.objects.get()
+    assert change.proposed == {"offer_url": "https://portal.example.org/wlan"}
