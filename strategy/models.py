@@ -450,8 +450,16 @@ def _extension(file) -> str:
     return file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
 
 
+def _stored(file) -> bool:
+    """A file already in storage, checked when it was uploaded: saving the video again
+    (or after its file went missing) must not read it anew."""
+    return getattr(file, "_committed", False)
+
+
 def validate_video_file(file):
     """An MP4 or WebM video, checked by its content, not by what the browser claims."""
+    if _stored(file):
+        return
     if file.size > VIDEO_MAX_BYTES:
         raise ValidationError(
             f"Das Video ist zu groß. Erlaubt sind höchstens {VIDEO_MAX_BYTES // 1024 // 1024} MB."
@@ -471,7 +479,9 @@ def validate_video_file(file):
 
 
 def validate_captions_file(file):
-    """Captions as WebVTT, the format the <track> element of browsers reads."""
+    """Captions as WebVTT in UTF-8, the format the <track> element of browsers reads."""
+    if _stored(file):
+        return
     if file.size > CAPTIONS_MAX_BYTES:
         raise ValidationError("Die Untertitel-Datei ist zu groß. Erlaubt ist höchstens 1 MB.")
     if _extension(file) != "vtt":
@@ -479,10 +489,10 @@ def validate_captions_file(file):
             "Bitte laden Sie die Untertitel als WebVTT-Datei hoch (Dateiendung .vtt)."
         )
     file.seek(0)
-    head = file.read(64)
+    content = file.read(CAPTIONS_MAX_BYTES + 1)
     file.seek(0)
     try:
-        text = head.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = ""
     if not text.startswith("WEBVTT"):

@@ -118,7 +118,8 @@ def sign_language_file(request, pk, kind):
         raise Http404("Die Datei des Videos fehlt.") from missing
     response = FileResponse(handle, content_type=content_types[extension])
     response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "public, max-age=3600"
+    # Kept briefly: a video the Redaktion withdraws is gone from caches within minutes.
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 

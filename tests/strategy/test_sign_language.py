@@ -185,3 +185,35 @@ def test_the_redaktion_changes_a_stored_video_without_uploading_it_again(
     video.refresh_from_db()
     assert video.title == "Willkommen in DGS" and video.is_published
     assert "Willkommen in DGS" in client.get("/gebaerdensprache/").content.decode()
+
+
+def test_captions_with_umlauts_anywhere_are_accepted(admin_client_logged_in):
+    # The 64th byte falls inside an "ä": the file is still valid UTF-8 WebVTT.
+    captions = b"WEBVTT\n\n00:00.000 --> 00:02.000\n" + b"x" * 31 + "ääää Übersicht\n".encode()
+    response = post_video(
+        admin_client_logged_in,
+        video=SimpleUploadedFile("film.mp4", MP4),
+        captions=SimpleUploadedFile("film.vtt", captions),
+    )
+    assert response.status_code == 302
+    latin1 = b"WEBVTT\n\n00:00.000 --> 00:02.000\n" + "Übersicht\n".encode("latin-1")
+    refused = post_video(
+        admin_client_logged_in,
+        video=SimpleUploadedFile("film.mp4", MP4),
+        captions=SimpleUploadedFile("film.vtt", latin1),
+    )
+    assert refused.status_code == 200
+    assert "in UTF-8 gespeichert sein" in refused.content.decode()
+
+
+def test_a_video_whose_file_went_missing_can_still_be_withdrawn(admin_client_logged_in, client):
+    video = stored_video()
+    video.video.storage.delete(video.video.name)
+    response = admin_client_logged_in.post(
+        f"/admin/strategy/signlanguagevideo/{video.pk}/change/",
+        {"title": video.title, "text": "", "link": "", "position": 0},
+    )
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert not video.is_published
+    assert client.get(f"/gebaerdensprache/videos/{video.pk}/video/").status_code == 404
