@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils.cache import patch_cache_control
 
 from .postgres.base import request_deadline
@@ -157,3 +158,16 @@ class PrivatePreviewMiddleware:
             response.headers.pop("Cache-Control", None)
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's gzip, but not for videos, which are compressed already (gzipping hundreds
+    of megabytes per request would cost the server for nothing), nor for a part of a
+    file (206), whose byte positions refer to the file as stored."""
+
+    def process_response(self, request, response):
+        if response.status_code in (206, 416) or response.get("Content-Type", "").startswith(
+            "video/"
+        ):
+            return response
+        return super().process_response(request, response)

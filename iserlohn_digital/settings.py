@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "iserlohn_digital.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iserlohn_digital.middleware.OpenDataCorsMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "iserlohn_digital.middleware.GZipMiddleware",
     # ETag for every page and API answer, and 304 when the client has it already.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,9 +1,10 @@
 import datetime
+import re
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -114,13 +115,63 @@ def sign_language_file(request, pk, kind):
         raise Http404("Zu diesem Video gibt es keine solche Datei.")
     try:
         handle = file.storage.open(file.name, "rb")
+        size = file.storage.size(file.name)
     except FileNotFoundError as missing:
         raise Http404("Die Datei des Videos fehlt.") from missing
-    response = FileResponse(handle, content_type=content_types[extension])
+    part = byte_range(request.headers.get("Range", ""), size)
+    if part is None:
+        response = FileResponse(handle, content_type=content_types[extension])
+    elif part == UNSATISFIABLE:
+        handle.close()
+        response = HttpResponse(status=416, content_type="text/plain; charset=utf-8")
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        # One range of bytes: players (Safari on iOS above all) seek in a video this way.
+        start, end = part
+        response = StreamingHttpResponse(
+            _file_part(handle, start, end), status=206, content_type=content_types[extension]
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = "inline"
     # Kept briefly: a video the Redaktion withdraws is gone from caches within minutes.
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+UNSATISFIABLE = "unsatisfiable"
+RANGE = re.compile(r"bytes=(\d{0,15})-(\d{0,15})")
+
+
+def byte_range(header: str, size: int):
+    """The one range of bytes a `Range` header asks for, as (first, last), both within
+    `size`; None to send the whole file (no header, several ranges, one we don't read);
+    UNSATISFIABLE for a range that starts past the end."""
+    match = RANGE.fullmatch(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # the last `last` bytes
+        length = int(last)
+        return (max(size - length, 0), size - 1) if length and size else UNSATISFIABLE
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size:
+        return UNSATISFIABLE
+    return None if end < start else (start, end)
+
+
+def _file_part(handle, start: int, end: int, chunk: int = 64 * 1024):
+    with handle:
+        handle.seek(start)
+        remaining = end - start + 1
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                return
+            remaining -= len(data)
+            yield data
 
 
 REPORTS_PER_HOUR = 5

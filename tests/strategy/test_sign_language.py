@@ -217,3 +217,34 @@ def test_a_video_whose_file_went_missing_can_still_be_withdrawn(admin_client_log
     video.refresh_from_db()
     assert not video.is_published
     assert client.get(f"/gebaerdensprache/videos/{video.pk}/video/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("asked", "status", "content_range", "body"),
+    [
+        ("bytes=0-3", 206, "bytes 0-3/{size}", MP4[:4]),
+        ("bytes=8-", 206, "bytes 8-{last}/{size}", MP4[8:]),
+        ("bytes=-6", 206, "bytes {tail}-{last}/{size}", MP4[-6:]),
+        ("bytes=4-100000", 206, "bytes 4-{last}/{size}", MP4[4:]),
+        ("bytes=100000-", 416, "bytes */{size}", b""),
+        ("bytes=0-1,4-5", 200, None, MP4),  # several ranges: the whole file
+        ("Bytes=kaputt", 200, None, MP4),
+    ],
+)
+def test_a_player_asks_for_part_of_the_video(client, asked, status, content_range, body):
+    video = stored_video()
+    size = len(MP4)
+    response = client.get(
+        f"/gebaerdensprache/videos/{video.pk}/video/",
+        headers={"Range": asked, "Accept-Encoding": "gzip"},
+    )
+    assert response.status_code == status
+    assert response["Accept-Ranges"] == "bytes"
+    assert not response.has_header("Content-Encoding")  # a video is never gzipped
+    if content_range:
+        expected = content_range.format(size=size, last=size - 1, tail=size - 6)
+        assert response["Content-Range"] == expected
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content == body
+    if status == 206:
+        assert response["Content-Length"] == str(len(body))
