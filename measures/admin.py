@@ -271,7 +271,12 @@ class OnlineServiceInline(ExampleFlagMixin, LabelledTabularInline):
     extra = 0
     fields = ["name", "slug", "maturity", "url", "life_situations", "is_example"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["life_situations"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A list to tick, named for screen readers (the admin's autocomplete is not).
+        if db_field.name == "life_situations":
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "choice-list"})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def council_document_fields() -> list[str]:
