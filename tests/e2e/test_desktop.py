@@ -66,13 +66,20 @@ LONG_LINES_SCRIPT = """(max) => {
 # How many of the selected elements sit side by side in the first row, and the width of
 # their container.
 ROW_SCRIPT = """(selector) => {
-  const items = [...document.querySelectorAll(selector)];
-  if (!items.length) return {inRow: 0, width: 0};
-  const top = Math.round(items[0].getBoundingClientRect().top);
-  return {
-    inRow: items.filter(el => Math.round(el.getBoundingClientRect().top) === top).length,
-    width: items[0].parentElement.getBoundingClientRect().width,
-  };
+  // Of each list on the page (other tests may add a short one), its first row; the
+  // fullest row counts.
+  const lists = new Map();
+  for (const el of document.querySelectorAll(selector)) {
+    if (!lists.has(el.parentElement)) lists.set(el.parentElement, []);
+    lists.get(el.parentElement).push(el);
+  }
+  let best = {inRow: 0, width: 0};
+  for (const [list, items] of lists) {
+    const top = Math.round(items[0].getBoundingClientRect().top);
+    const inRow = items.filter(el => Math.round(el.getBoundingClientRect().top) === top).length;
+    if (inRow > best.inRow) best = {inRow, width: list.getBoundingClientRect().width};
+  }
+  return best;
 }"""
 
 
