@@ -49,15 +49,19 @@ def measures_csv(request):
 
 @require_safe
 def measures_json(request):
-    measures = [record.model_dump(by_alias=True) for record in records()]
+    return _dataset_json("massnahmen", [record.model_dump(by_alias=True) for record in records()])
+
+
+def _dataset_json(key: str, items: list) -> JsonResponse:
+    """An open-data file as JSON: licence, publisher and date, then the `items`."""
     return JsonResponse(
         {
             "lizenz": LICENCE,
             "lizenz_url": LICENCE_URL,
             "herausgeber": "Stadt Iserlohn",
             "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
-            "anzahl": len(measures),
-            "massnahmen": measures,
+            "anzahl": len(items),
+            key: items,
         },
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
@@ -71,17 +75,7 @@ def services_csv(request):
 @require_safe
 def services_json(request):
     services = [record.model_dump(by_alias=True) for record in service_records()]
-    return JsonResponse(
-        {
-            "lizenz": LICENCE,
-            "lizenz_url": LICENCE_URL,
-            "herausgeber": "Stadt Iserlohn",
-            "stand": timezone.localtime(ContentVersion.current().changed_at).isoformat(),
-            "anzahl": len(services),
-            "online_dienste": services,
-        },
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
-    )
+    return _dataset_json("online_dienste", services)
 
 
 @require_safe
