@@ -66,17 +66,13 @@ LONG_LINES_SCRIPT = """(max) => {
 # How many of the selected elements sit side by side in the first row, and the width of
 # their container.
 ROW_SCRIPT = """(selector) => {
-  // Of each list on the page (other tests may add a short one), its first row; the
-  // fullest row counts.
-  const lists = new Map();
-  for (const el of document.querySelectorAll(selector)) {
-    if (!lists.has(el.parentElement)) lists.set(el.parentElement, []);
-    lists.get(el.parentElement).push(el);
-  }
+  // The columns the grid of each list lays out (those auto-fit leaves empty count too, so
+  // what other tests add or remove does not matter); the list with the most counts.
   let best = {inRow: 0, width: 0};
-  for (const [list, items] of lists) {
-    const top = Math.round(items[0].getBoundingClientRect().top);
-    const inRow = items.filter(el => Math.round(el.getBoundingClientRect().top) === top).length;
+  const lists = new Set([...document.querySelectorAll(selector)].map(el => el.parentElement));
+  for (const list of lists) {
+    const columns = getComputedStyle(list).gridTemplateColumns;
+    const inRow = columns === "none" ? 1 : columns.split(" ").length;
     if (inRow > best.inRow) best = {inRow, width: list.getBoundingClientRect().width};
   }
   return best;
