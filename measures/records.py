@@ -281,7 +281,7 @@ class MeasureRecord(Record):
 
 class ServiceRecord(Record):
     """An online service as the open data of /online-dienste/ publish it: the published
-    services (of published measures, or of none)."""
+    services (those of published measures)."""
 
     slug: str = _field("kurzname", "Kurzname", "Kennung des Dienstes, z. B. „gewerbe-anmelden“")
     name: str = _field("name", "Verwaltungsleistung", "Name der Verwaltungsleistung")

@@ -191,19 +191,30 @@ def _prefixes(words: str):
     return SearchQuery(raw, search_type="raw", config="german")
 
 
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """`text` folded, and for each character of the folded text the position in `text`
+    of the character it comes from ("ß" folds to two)."""
+    pieces, owner = [], []
+    for position, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        owner.extend([position] * len(folded))
+    return "".join(pieces), owner
+
+
+def contains_any(text: str, terms) -> bool:
+    """Whether any of the folded `terms` occurs in `text`, as `highlight` would mark it."""
+    folded = fold(str(text))
+    return any(term in folded for term in terms)
+
+
 def highlight(text: str, terms) -> SafeString:
     """`text`, escaped, with every occurrence of the folded `terms` in <mark>, also
     within a word ("Schule" in "Fachhochschule")."""
     text = str(text)
     if not terms:
         return escape(text)
-    owner = []  # for each character of the folded text, the one of `text` it comes from
-    pieces = []
-    for position, char in enumerate(text):
-        folded = fold(char)
-        pieces.append(folded)
-        owner.extend([position] * len(folded))
-    folded = "".join(pieces)
+    folded, owner = _folded_with_positions(text)
     marked = [False] * len(text)
     for term in terms:
         start = folded.find(term)
@@ -222,10 +233,7 @@ def excerpt(text: str, terms, *, radius: int = 60) -> SafeString:
     """The passage of `text` around the first of the folded `terms` found in it, marked as
     by `highlight`, with "…" where it is cut; "" if no term occurs."""
     text = " ".join(str(text).split())
-    owner = []
-    for position, char in enumerate(text):
-        owner.extend([position] * len(fold(char)))
-    folded = fold(text)
+    folded, owner = _folded_with_positions(text)
     hits = [(folded.find(term), term) for term in terms]
     hits = [(index, term) for index, term in hits if index != -1]
     if not hits:

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from measures.charts import PILLAR_LIMIT
 from measures.models import FieldOfAction, Measure, Status
-from measures.search import excerpt
+from measures.search import contains_any, excerpt
 from measures.search import highlight as highlight_terms
 from strategy.models import Goal, code_order, goal_tree
 
@@ -36,7 +36,7 @@ def found_in_description(context, measure):
     """Why a measure was found when its title and summary don't show it: the passage of
     its description with the words found marked ("… Fach<mark>hochschule</mark> …")."""
     terms = context.get("highlight_terms") or ()
-    if not terms or any(excerpt(text, terms) for text in (measure.title, measure.summary)):
+    if not terms or any(contains_any(text, terms) for text in (measure.title, measure.summary)):
         return ""
     # The description is Markdown; the passage shows its words without the markup.
     plain = MARKDOWN_LINK.sub(r"\1", measure.description)
