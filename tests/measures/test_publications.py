@@ -472,3 +472,16 @@ def test_the_list_pdf_has_no_cover_and_its_columns_fit_their_text(client):
     )
     # A word longer than its column is hyphenated inside it, not printed over the next.
     assert hyphenated and "Datenmanagementinfrastruktur" not in hyphenated, hyphenated
+
+
+def test_a_list_continued_over_pages_repeats_its_title_and_column_heads(client):
+    make_world(40)
+    reader, _ = pdf(client, "/massnahmen/export.pdf?status=umsetzung")
+    assert len(reader.pages) >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        # Under the running header, each page's part of the table starts with the title
+        # and the column heads, so a page read alone says what it lists.
+        assert "Maßnahmen" in lines, (number, lines[:6])
+        heads = lines[lines.index("Maßnahmen") + 1]
+        assert heads.startswith("Code Maßnahme Handlungsfeld Status"), (number, heads)
