@@ -1,5 +1,6 @@
 import hashlib
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,8 +27,8 @@ TARGETS = [
 
 class Command(BaseCommand):
     help = (
-        "Misst für jedes PDF das Erzeugen im Task-Worker (Zeit und Spitzenspeicher des "
-        "Render-Prozesses) und die Antwortzeit der gespeicherten Datei; jedes PDF in einem "
+        "Misst für jedes PDF das Erzeugen im Task-Worker (Zeit, CPU-Zeit und Spitzenspeicher "
+        "des Render-Prozesses) und die Antwortzeit der gespeicherten Datei; jedes PDF in einem "
         "eigenen Prozess."
     )
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         count = Measure.objects.published().count()
         self.stdout.write(f"\nPDFs mit {count} veröffentlichten Maßnahmen {label}".rstrip())
         self.stdout.write(
-            f"{'PDF':<28}{'Erzeugen':>10}{'Spitzenspeicher':>17}{'Seiten':>8}"
+            f"{'PDF':<28}{'Erzeugen':>10}{'CPU':>9}{'Spitzenspeicher':>17}{'Seiten':>8}"
             f"{'ausliefern':>12}{'Größe':>10}"
         )
         for name in TARGETS:
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             )
             data = json.loads(result.stdout.strip().splitlines()[-1])
             self.stdout.write(
-                f"{name:<28}{data['render_s']:>8.1f} s{data['peak_mib']:>13.0f} MiB"
+                f"{name:<28}{data['render_s']:>8.1f} s{data['cpu_s']:>7.1f} s"
+                f"{data['peak_mib']:>13.0f} MiB"
                 f"{data['pages']:>8}{data['served_ms']:>9.1f} ms{data['size_kib']:>7.0f} KiB"
             )
 
@@ -90,9 +92,11 @@ def measure_one(name):
     child process with the memory limit) and serves the stored file."""
     kind, key, params, url = _document(name)
     document = renders.request_render(kind, key, params)
+    cpu_before = _cpu_seconds()
     start = time.perf_counter()
     renders.run_render(document.pk, document.task_id)
     render_s = time.perf_counter() - start
+    cpu_s = _cpu_seconds() - cpu_before
     document.refresh_from_db()
     client = Client()
     timings = []
@@ -106,8 +110,17 @@ def measure_one(name):
         pages = len(PdfReader(file).pages)
     return {
         "render_s": render_s,
+        "cpu_s": cpu_s,
         "peak_mib": document.peak_mib,
         "pages": pages,
         "served_ms": statistics.median(timings) * 1000,
         "size_kib": document.size / 1024,
     }
+
+
+def _cpu_seconds():
+    """CPU time of this process and its finished children (the render's child process):
+    steadier than the elapsed time when other work shares the machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
