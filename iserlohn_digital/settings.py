@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "opendata",
     "perf",
     "workspace",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +345,12 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
+)
+
+# Followers "bei jeder Änderung" hear of a measure's new Stand this long after the first
+# one is recorded, with every Stand recorded until then in one mail (subscriptions/notices.py).
+SUBSCRIPTION_NOTICE_DELAY = datetime.timedelta(
+    minutes=int(os.environ.get("SUBSCRIPTION_NOTICE_DELAY_MINUTES", "60"))
 )
 
 # A measure without a status update for longer than this shows "Stand veraltet".

@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("opendata.urls")),
     path("", include("reports.urls")),
+    path("", include("subscriptions.urls")),
     path("", include("measures.urls")),
     path("", include("strategy.urls")),
 ]

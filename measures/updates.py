@@ -17,11 +17,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import Measure, Status, StatusUpdate
 
 NOTE_REQUIRED = "Bitte kurz vermerken, was sich geändert hat."
+
+# Sent with `update=` inside the transaction that records a Stand; receivers write in it
+# (the subscriptions app plans its mails to followers), so both happen or neither.
+stand_recorded = Signal()
 
 
 @transaction.atomic
@@ -35,6 +40,7 @@ def record_stand(update: StatusUpdate) -> StatusUpdate:
     update.full_clean()
     update.save()
     update.measure = follow_latest(update.measure_id, changed_at=update.recorded_at)
+    stand_recorded.send(sender=StatusUpdate, update=update)
     return update
 
 
