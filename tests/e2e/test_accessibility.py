@@ -90,6 +90,7 @@ PAGES = {
     "gebaerdensprache": lambda: "/gebaerdensprache/",
     "impressum": lambda: "/impressum/",
     "datenschutz": lambda: "/datenschutz/",
+    "benachrichtigungen": lambda: "/benachrichtigungen/",
     "404": lambda: "/gibt-es-nicht/",
     # Last: once it is published, every page's header links the videos.
     "gebaerdensprache-video": sign_language_video,
