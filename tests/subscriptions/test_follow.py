@@ -276,3 +276,15 @@ def test_the_redaktion_sees_counts_never_addresses(client, django_user_model):
         302,
         403,
     )
+
+
+def test_the_privacy_page_says_what_is_stored_and_for_how_long(client):
+    text = client.get("/datenschutz/").content.decode()
+    for part in [
+        "Benachrichtigungen per E-Mail",
+        "Artikel 6 Absatz 1 Buchstabe a DSGVO",
+        "nach sieben Tagen",
+        "Abmeldelink in jeder E-Mail",
+        'href="/benachrichtigungen/"',
+    ]:
+        assert part in text, part
