@@ -1,4 +1,5 @@
-"""The apps stand in layers: strategy, measures, the editors' workspace, reports, opendata.
+"""The apps stand in layers: strategy, measures, subscriptions, the editors' workspace,
+reports, opendata.
 An app imports only from the apps below it, and its migrations depend only on theirs."""
 
 import ast
@@ -9,7 +10,7 @@ from django.apps import apps as django_apps
 from django.db.migrations.loader import MigrationLoader
 
 # From the bottom up.
-LAYERS = ["strategy", "measures", "workspace", "reports", "opendata"]
+LAYERS = ["strategy", "measures", "subscriptions", "workspace", "reports", "opendata"]
 
 
 def _imported_modules(path):
