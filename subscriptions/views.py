@@ -167,7 +167,8 @@ def manage(request, token):
     ended = False
     if request.method == "POST":
         choice = request.POST.get("beenden", "")
-        ids = None if choice == "alle" else [int(choice)] if choice.isdigit() else []
+        valid_id = choice.isascii() and choice.isdigit() and len(choice) <= 18
+        ids = None if choice == "alle" else [int(choice)] if valid_id else []
         ended = services.end_subscriptions(email=email, ids=ids) > 0
     subscriptions = Subscription.objects.of_address(email)
     items = [(s, describe(s)) for s in subscriptions]

@@ -39,6 +39,9 @@ PATTERNS = [
     "/api/v1/measures/{}",
     "/api/v1/goals/{}",
     "/api/v1/fields/{}",
+    "/benachrichtigungen/bestaetigen/{}/",
+    "/benachrichtigungen/abmelden/{}/",
+    "/benachrichtigungen/verwalten/{}/",
 ]
 FIXED = [
     "/",
@@ -54,6 +57,7 @@ FIXED = [
     "/api/v1/updates",
     "/sitemap.xml",
     "/impressum/",
+    "/benachrichtigungen/",
 ]
 PARAMS = st.dictionaries(
     st.sampled_from(

@@ -14,6 +14,7 @@ from iserlohn_digital import mail as background_mail
 from measures.updates import record_status_update
 from subscriptions import notices, tasks
 from subscriptions.models import Subscription
+from subscriptions.tokens import manage_token
 from tests.builders import make_measure
 from tests.clock import frozen_clock
 from tests.conftest import signed_in_staff
@@ -288,3 +289,11 @@ def test_the_privacy_page_says_what_is_stored_and_for_how_long(client):
         'href="/benachrichtigungen/"',
     ]:
         assert part in text, part
+
+
+def test_the_overview_ignores_what_it_does_not_know(client):
+    subscribe(client, "ida@example.org")
+    link = f"/benachrichtigungen/verwalten/{manage_token('ida@example.org')}/"
+    for choice in ["9" * 40, "x", "", "-1"]:
+        assert client.post(link, {"beenden": choice}).status_code == 200
+    assert Subscription.objects.count() == 1
