@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from iserlohn_digital import mail as background_mail
@@ -297,3 +298,21 @@ def test_the_overview_ignores_what_it_does_not_know(client):
     for choice in ["9" * 40, "x", "", "-1"]:
         assert client.post(link, {"beenden": choice}).status_code == 200
     assert Subscription.objects.count() == 1
+
+
+def test_the_monthly_overview_and_the_deletion_are_planned_once_each(settings):
+    from django.core.management import call_command
+
+    settings.REMINDER_HOUR = 7
+    with frozen_clock(JUNE, hour=9):
+        call_command("schedule_subscription_mails")
+        call_command("schedule_subscription_mails")
+    waiting = {
+        result.task_path.rsplit(".", 1)[1]: timezone.localtime(result.run_after)
+        for result in DBTaskResult.objects.filter(status="READY")
+    }
+    assert waiting == {
+        "send_monthly_digests": timezone.make_aware(datetime.datetime(2026, 7, 1, 7)),
+        "purge_unconfirmed": timezone.make_aware(datetime.datetime(2026, 6, 11, 7)),
+    }
+    assert DBTaskResult.objects.filter(status="READY").count() == 2
