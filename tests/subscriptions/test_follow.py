@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -252,7 +253,10 @@ def test_the_overview_shows_and_ends_all_of_ones_subscriptions(client):
 
 def test_pages_carry_the_form_without_a_token(client):
     measure = make_measure()
-    for path in ["/", measure.get_absolute_url(), measure.field_of_action.get_absolute_url()]:
+    measure.tags.add("Glasfaser")
+    tag_page = reverse("measures:tag-detail", args=[measure.tags.get().slug])
+    pages = ["/", measure.get_absolute_url(), measure.field_of_action.get_absolute_url(), tag_page]
+    for path in pages:
         page = client.get(path).content.decode()
         assert 'action="/benachrichtigungen/abonnieren/"' in page, path
         assert "csrfmiddlewaretoken" not in page, path
