@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 
 from iserlohn_digital.roles import is_redaktion
 
-from .forms import describe
 from .models import Subscription
 
 
@@ -32,7 +31,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         rows = [
-            {**row, "item": describe(Subscription(target=row["target"], key=row["key"]))}
+            {**row, "item": Subscription(target=row["target"], key=row["key"]).describe()}
             for row in Subscription.objects.counts()
         ]
         context = {

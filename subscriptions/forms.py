@@ -64,20 +64,3 @@ class OverviewForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-
-def describe(subscription) -> str:
-    """What a subscription follows, in words ("Maßnahme SC-1.1 Titel")."""
-    from measures.models import FieldOfAction, Measure, Tag
-
-    T = Subscription.Target
-    if subscription.target == T.ALL:
-        return "alle Änderungen der Digitalisierungsstrategie"
-    if subscription.target == T.MEASURE:
-        measure = Measure.objects.filter(code=subscription.key).first()
-        return f"Maßnahme {measure}" if measure else f"Maßnahme {subscription.key}"
-    if subscription.target == T.FIELD:
-        field = FieldOfAction.objects.filter(slug=subscription.key).first()
-        return f"Handlungsfeld {field.name if field else subscription.key}"
-    tag = Tag.objects.filter(slug=subscription.key).first()
-    return f"Schlagwort „{tag.name if tag else subscription.key}“"

@@ -100,6 +100,22 @@ class Subscription(models.Model):
     def __str__(self):
         return f"{self.get_target_display()} {self.key}".strip()
 
+    def describe(self) -> str:
+        """What it follows, in words ("Maßnahme SC-1.1 Titel")."""
+        from measures.models import FieldOfAction, Measure, Tag
+
+        T = Subscription.Target
+        if self.target == T.ALL:
+            return "alle Änderungen der Digitalisierungsstrategie"
+        if self.target == T.MEASURE:
+            measure = Measure.objects.filter(code=self.key).first()
+            return f"Maßnahme {measure or self.key}"
+        if self.target == T.FIELD:
+            field = FieldOfAction.objects.filter(slug=self.key).first()
+            return f"Handlungsfeld {field.name if field else self.key}"
+        tag = Tag.objects.filter(slug=self.key).first()
+        return f"Schlagwort „{tag.name if tag else self.key}“"
+
 
 class PendingNotice(models.Model):
     """A measure with Stände recorded since `since` that its followers have not been told

@@ -19,7 +19,7 @@ from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.ratelimit import hit
 
 from . import services, tokens
-from .forms import OverviewForm, SubscribeForm, describe
+from .forms import OverviewForm, SubscribeForm
 from .models import Subscription
 
 REQUESTS_PER_CLIENT = 10
@@ -130,7 +130,7 @@ def confirm(request, token):
         _page(
             request,
             "confirm.html",
-            {"email": email, "items": [describe(s) for s in waiting], "token": token},
+            {"email": email, "items": [s.describe() for s in waiting], "token": token},
         )
     )
 
@@ -152,7 +152,7 @@ def unsubscribe(request, token):
         _page(
             request,
             "unsubscribe.html",
-            {"email": email, "items": [describe(s) for s in subscriptions], "token": token},
+            {"email": email, "items": [s.describe() for s in subscriptions], "token": token},
         )
     )
 
@@ -171,7 +171,7 @@ def manage(request, token):
         ids = None if choice == "alle" else [int(choice)] if valid_id else []
         ended = services.end_subscriptions(email=email, ids=ids) > 0
     subscriptions = Subscription.objects.of_address(email)
-    items = [(s, describe(s)) for s in subscriptions]
+    items = [(s, s.describe()) for s in subscriptions]
     return _private(
         _page(
             request, "manage.html", {"email": email, "items": items, "token": token, "ended": ended}
