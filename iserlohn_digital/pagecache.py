@@ -164,8 +164,11 @@ class PageCacheMiddleware:
     def _key(self, request, version: int, changed_at, today) -> str:
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         encoding = "gzip" if _accepts_gzip(request) else "identity"
+        # The kept headers say who may frame the status cards; a changed list takes effect
+        # with the restart, not a day later.
+        framing = " ".join(settings.EMBED_FRAME_ANCESTORS)
         return content_cache_key(
-            "page", today.isoformat(), encoding, address, version=(version, changed_at)
+            "page", today.isoformat(), encoding, address, framing, version=(version, changed_at)
         )
 
     @staticmethod

@@ -6,6 +6,7 @@ Every variable read here is listed in .env.example.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -309,6 +310,20 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "manifest-src": [CSP.SELF],
 }
+
+# The status cards under /einbetten/ are the only pages other sites may show in a frame
+# (iserlohn_digital/framing.py): from these origins, comma-separated
+# ("https://www.iserlohn.de, https://*.iserlohn.de"); "*" any site (the default), "'none'"
+# none. An entry must be a whole source expression, so it cannot add other directives.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS") or ["*"]
+_FRAME_SOURCE = re.compile(
+    r"\*|'self'|'none'|[a-z][a-z0-9+.-]*:(//(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d+|\*))?)?",
+    re.IGNORECASE,
+)
+if invalid := [s for s in EMBED_FRAME_ANCESTORS if not _FRAME_SOURCE.fullmatch(s)]:
+    raise ImproperlyConfigured(
+        f"EMBED_FRAME_ANCESTORS: „{invalid[0]}“ ist keine Herkunft wie https://www.iserlohn.de."
+    )
 
 # Admin login: after AXES_FAILURE_LIMIT failed attempts for one user name from one
 # address, further attempts are refused with 429 for AXES_COOLOFF_MINUTES.

@@ -26,4 +26,8 @@ urlpatterns = [
     path("downloads/", views.downloads, name="downloads"),
     path("schlagworte/", views.tag_list, name="tag-list"),
     path("schlagworte/<tag_slug:slug>/", views.tag_detail, name="tag-detail"),
+    # Status cards for other sites' frames: the only pages that may be framed.
+    path("einbetten/massnahmen/<measure_code:code>/", views.measure_embed, name="measure-embed"),
+    path("einbetten/handlungsfelder/<slug:slug>/", views.field_embed, name="field-embed"),
+    path("einbetten/umsetzungsstand/", views.dashboard_embed, name="dashboard-embed"),
 ]

@@ -12,6 +12,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from iserlohn_digital.clientip import client_ip
+from iserlohn_digital.framing import embeddable
 from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
@@ -145,6 +146,43 @@ def dashboard(request):
             "postponed": Postponement.objects.published().newest()[:10],
         },
     )
+
+
+@require_safe
+@embeddable
+def measure_embed(request, code):
+    measure = get_object_or_404(Measure.objects.published().listing(), code=code)
+    return render(request, "measures/measure_embed.html", {"measure": measure})
+
+
+@require_safe
+@embeddable
+def field_embed(request, slug):
+    field = get_object_or_404(
+        FieldOfAction.objects.published().select_related("substrategy"), slug=slug
+    )
+    measures = Measure.objects.published().in_field(field)
+    return render(
+        request, "measures/fieldofaction_embed.html", {"field": field, **_overview(measures)}
+    )
+
+
+@require_safe
+@embeddable
+def dashboard_embed(request):
+    return render(request, "measures/dashboard_embed.html", _overview(Measure.objects.published()))
+
+
+def _overview(measures) -> dict:
+    """What a status card of many measures shows: the headline figures, how many have
+    each status (of the statuses any has) and the day of the latest status update."""
+    counts = measures.count_by_status()
+    return {
+        "figures": measures.figures(),
+        "total": sum(counts.values()),
+        "status_counts": [(status, count) for status, count in counts.items() if count],
+        "last_update": measures.latest_update_date(),
+    }
 
 
 @require_safe

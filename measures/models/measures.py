@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -161,6 +161,12 @@ class MeasureQuerySet(PublishedQuerySet):
     def average_progress(self) -> int | None:
         """The mean progress in whole percent, None without measures."""
         return self.figures()["progress"]
+
+    def latest_update_date(self) -> datetime.date | None:
+        """The day of the latest status update of these measures in the public record,
+        None without any."""
+        updates = StatusUpdate.objects.current().filter(measure__in=self.values("pk"))
+        return updates.aggregate(latest=Max("date"))["latest"]
 
     def counted(self):
         """The measures the progress figures count: all but those dropped (entfallen)."""

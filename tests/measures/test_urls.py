@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
         "/massnahmen/SC-1.1%00/",
         "/handlungsfelder/%00/",
         "/massnahmen/%00/steckbrief.pdf",
+        "/einbetten/massnahmen/%00/",
+        "/einbetten/massnahmen/SC-1.1%00/",
+        "/einbetten/handlungsfelder/%00/",
     ],
 )
 def test_malformed_paths_are_404_not_500(client, path):
