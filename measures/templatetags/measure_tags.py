@@ -1,14 +1,17 @@
 """What pages show of the measures: the Handlungsfelder of a Teilstrategie as pillars
 with their first measures, the symbol of a Handlungsfeld, the measures serving a goal,
-and the words a search found."""
+the words a search found, and the code that embeds a measure's status card."""
 
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from django import template
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from measures.charts import PILLAR_LIMIT
@@ -138,3 +141,16 @@ def leitbild_of(context, principles, goals):
     for principle in principles:
         principle.goal_tree = goal_tree(goals, principle)
     return principles
+
+
+@register.simple_tag
+def embed_code(measure):
+    """The HTML another site copies to show the measure's status card in a frame, at the
+    portal's public address (SITE_URL); escaped, as the page shows it as text."""
+    code = format_html(
+        '<iframe src="{}" title="{}" width="360" height="280" loading="lazy" '
+        'style="border: 0; max-width: 100%;"></iframe>',
+        settings.SITE_URL + reverse("measures:measure-embed", args=[measure.code]),
+        f"Stand der Maßnahme {measure.code} – Iserlohn digital",
+    )
+    return escape(code)

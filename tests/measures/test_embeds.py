@@ -1,7 +1,9 @@
 """The status cards other sites embed (/einbetten/): what they show, that only they may
-be framed and only from the configured origins, and that drafts stay hidden."""
+be framed and only from the configured origins, that drafts stay hidden, and the embed
+code on the Steckbrief."""
 
 import datetime
+import html
 import os
 import subprocess
 import sys
@@ -166,6 +168,34 @@ def test_an_edit_shows_on_the_cached_card(client):
     measure.status, measure.progress = "abgeschlossen", 100
     measure.save()
     assert '<span class="status status--abgeschlossen">' in client.get(path).text
+
+
+def test_the_steckbrief_offers_the_embed_code_with_the_public_address(client, settings):
+    settings.SITE_URL = "https://digitalisierung.example"
+    measure = make_world(1)["measures"][0]
+
+    page = client.get(measure.get_absolute_url()).text
+
+    assert '<label class="embed-code__label" for="einbettungscode">' in page
+    start = page.index('id="einbettungscode"')
+    code = html.unescape(page[page.index(">", start) + 1 : page.index("</textarea>", start)])
+    assert code == (
+        f'<iframe src="https://digitalisierung.example/einbetten/massnahmen/{measure.code}/" '
+        f'title="Stand der Maßnahme {measure.code} – Iserlohn digital" width="360" height="280" '
+        'loading="lazy" style="border: 0; max-width: 100%;"></iframe>'
+    )
+    assert "js/embed-copy" in page
+
+
+def test_a_draft_steckbrief_offers_no_embed_code(client, admin_user):
+    world = make_world(1)
+    draft = make_measure(
+        field_of_action=world["field"], lead_unit=world["unit"], code="SC-1.9", is_published=False
+    )
+    client.force_login(admin_user)
+    page = client.get(draft.get_absolute_url()).text
+    assert draft.title in page
+    assert "einbettungscode" not in page
 
 
 @pytest.mark.parametrize("value", ["https://a.example; script-src *", "https://a.example/pfad"])
