@@ -91,6 +91,13 @@ PAGES = {
     "impressum": lambda: "/impressum/",
     "datenschutz": lambda: "/datenschutz/",
     "benachrichtigungen": lambda: "/benachrichtigungen/",
+    "einbetten-massnahme": lambda: (
+        f"/einbetten/massnahmen/{Measure.objects.published().order_by('code').first().code}/"
+    ),
+    "einbetten-handlungsfeld": lambda: (
+        f"/einbetten/handlungsfelder/{FieldOfAction.objects.published().first().slug}/"
+    ),
+    "einbetten-umsetzungsstand": lambda: "/einbetten/umsetzungsstand/",
     "404": lambda: "/gibt-es-nicht/",
     # Last: once it is published, every page's header links the videos.
     "gebaerdensprache-video": sign_language_video,
