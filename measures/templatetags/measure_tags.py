@@ -148,7 +148,7 @@ def embed_code(measure):
     """The HTML another site copies to show the measure's status card in a frame, at the
     portal's public address (SITE_URL); escaped, as the page shows it as text."""
     code = format_html(
-        '<iframe src="{}" title="{}" width="360" height="280" loading="lazy" '
+        '<iframe src="{}" title="{}" width="360" height="340" loading="lazy" '
         'style="border: 0; max-width: 100%;"></iframe>',
         settings.SITE_URL + reverse("measures:measure-embed", args=[measure.code]),
         f"Stand der Maßnahme {measure.code} – Iserlohn digital",

@@ -181,7 +181,7 @@ def test_the_steckbrief_offers_the_embed_code_with_the_public_address(client, se
     code = html.unescape(page[page.index(">", start) + 1 : page.index("</textarea>", start)])
     assert code == (
         f'<iframe src="https://digitalisierung.example/einbetten/massnahmen/{measure.code}/" '
-        f'title="Stand der Maßnahme {measure.code} – Iserlohn digital" width="360" height="280" '
+        f'title="Stand der Maßnahme {measure.code} – Iserlohn digital" width="360" height="340" '
         'loading="lazy" style="border: 0; max-width: 100%;"></iframe>'
     )
     assert "js/embed-copy" in page
