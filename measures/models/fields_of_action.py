@@ -23,14 +23,15 @@ class FieldOfActionQuerySet(PublishedQuerySet):
 
     def with_progress(self):
         """Annotates, over each field's published measures: `measure_count`, `progress`
-        (mean percent, None without measures) and `done` (how many are abgeschlossen)."""
+        (mean percent, None without measures) and `done` (how many are abgeschlossen); in
+        the fields' order, which Django leaves out of a query that groups."""
         published = Q(measures__is_published=True)
         counted = published & ~Q(measures__status=Status.DROPPED)
         return self.annotate(
             measure_count=Count("measures", filter=published),
             progress=Avg("measures__progress", filter=counted),
             done=Count("measures", filter=published & Q(measures__status=Status.DONE)),
-        )
+        ).order_by(*(self.query.order_by or self.model._meta.ordering))
 
 
 class FieldOfActionManager(models.Manager.from_queryset(FieldOfActionQuerySet)):
