@@ -47,21 +47,39 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def render_markdown(text: str) -> str:
-    """Editors' Markdown as sanitized HTML."""
+def render_markdown(text: str, below: int | None = None) -> str:
+    """Editors' Markdown as sanitized HTML. With `below`, the level of the heading the
+    text stands under, its headings move so the highest is one level below that one: a
+    page's text under its h1 starts at h2, and no level is skipped."""
     html = MARKDOWN.render(text or "")
+    tags = ALLOWED_TAGS
+    if below is not None:
+        html = _headings_below(html, below)
+        tags = ALLOWED_TAGS | {f"h{level}" for level in range(below + 1, 7)}
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener",
     )
 
 
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _headings_below(html: str, level: int) -> str:
+    found = [int(number) for _, number in HEADING_TAG.findall(html)]
+    if not found:
+        return html
+    shift = level + 1 - min(found)
+    return HEADING_TAG.sub(lambda match: f"<{match[1]}h{min(6, int(match[2]) + shift)}", html)
+
+
 @register.filter
-def markdown(text):
-    return mark_safe(render_markdown(text))  # safe: sanitized by nh3 above
+def markdown(text, below=None):
+    """`{{ text|markdown }}`, or `{{ text|markdown:1 }}` for a text right below the h1."""
+    return mark_safe(render_markdown(text, below))  # safe: sanitized by nh3 above
 
 
 @register.filter
