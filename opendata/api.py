@@ -18,6 +18,8 @@ from measures.records import MeasureRecord, for_records
 from strategy.codes import GOAL_CODE, SLUG, whole
 from strategy.models import Goal, Principle, SubStrategy
 
+from .apidocs import ReferencePage
+
 api = NinjaAPI(
     title="Iserlohn digital – offene Daten",
     version="1",
@@ -29,6 +31,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs/",
+    docs=ReferencePage(),
 )
 
 PAGE_SIZE = 50
