@@ -35,7 +35,7 @@ class TestWithTheSeed:
             "Wie ist diese Erklärung entstanden?",
             "Barriere melden",
         ]:
-            assert f">{heading}</h3>" in page, heading
+            assert f">{heading}</h2>" in page, heading
         assert "Selbstbewertung" in page
         assert 'href="/leichte-sprache/"' in page
         for jargon in ["axe", "Chromium", "Pixel", "PDF/UA", "getaggt", "EN 301 549"]:

@@ -96,3 +96,12 @@ def test_pathological_text_costs_linear_work(unit):
     # Twice the text costs about twice the work: a parser quadratic in "[" let one saved
     # description hold up its page for minutes, and deeply nested lists crashed it.
     assert parser_calls(unit * 4000) < 2.5 * parser_calls(unit * 2000)
+
+
+def test_headings_move_below_the_heading_the_text_stands_under():
+    text = "### Erster Teil\n\nText\n\n#### Einzelheit\n\n### Zweiter Teil"
+
+    assert render_markdown(text, below=1) == (
+        "<h2>Erster Teil</h2>\n<p>Text</p>\n<h3>Einzelheit</h3>\n<h2>Zweiter Teil</h2>\n"
+    )
+    assert "<h3>Erster Teil</h3>" in render_markdown(text)
