@@ -84,6 +84,7 @@ PAGES = {
     "online-dienste-nach-massnahme": lambda: "/online-dienste/?nach=massnahme",
     "online-dienste-fehler": lambda: "/online-dienste/?nach=unbekannt",
     "daten": lambda: "/daten/",
+    "api-dokumentation": lambda: "/api/v1/docs/",
     "barrierefreiheit": lambda: "/barrierefreiheit/",
     "barriere-melden": lambda: "/barriere-melden/",
     "leichte-sprache": lambda: "/leichte-sprache/",
