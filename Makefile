@@ -19,11 +19,12 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 DEV_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-die-entwicklung}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-unsicherer-schluessel-nur-fuer-tests} SECURE_SSL_REDIRECT=0
 
-.PHONY: help run test lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean messages
+.PHONY: help run test test-html vnu lint fmt superuser seed bench bench-pdf loadtest backup restore lock clean messages
 
 help:
 	@echo "make run        – Umgebung einrichten, Datenbank migrieren, Seed-Daten laden, http://127.0.0.1:8000 und den Task-Worker starten"
 	@echo "make test       – alle Tests (SQLite; PostgreSQL mit DATABASE_URL=postgres://…)"
+	@echo "make test-html  – nur die HTML-Prüfung aller Seitentypen (Nu Html Checker, braucht npm und Java)"
 	@echo "make lint       – ruff, hadolint, Migrations- und Systemprüfung"
 	@echo "make fmt        – Code formatieren"
 	@echo "make superuser  – ein Administrationskonto anlegen"
@@ -66,6 +67,20 @@ run: $(VENV)/.installed messages
 
 test: $(VENV)/.installed messages
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The Nu Html Checker (vnu.jar, pinned), from npm into build/; its test runs with `make
+# test` once it is there (CI installs it first) and alone with `make test-html`.
+VNU_VERSION := 26.9.27
+VNU_JAR := build/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	npm install --prefix build/vnu --no-save --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
+	test -f $@
+
+test-html: $(VENV)/.installed messages $(VNU_JAR)
+	$(TEST_ENV) VNU_REQUIRED=1 $(BIN)/pytest tests/iserlohn_digital/test_html_valid.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
