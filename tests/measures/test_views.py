@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from tests.builders import make_measure, make_update, make_world
+from tests.builders import make_field, make_measure, make_substrategy, make_update, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,23 @@ def test_status_is_dated_from_when_it_began_not_from_the_latest_update(client):
     page = client.get(measure.get_absolute_url()).content.decode()
     assert 'seit <time datetime="2025-05-02">' in page
     assert "Letzte Meldung vom <time" in page
+
+
+def test_the_field_list_shows_each_substrategy_once_with_its_fields_in_order(client):
+    second = make_substrategy(name="Zweite", slug="zweite", position=2)
+    first = make_substrategy(name="Erste", slug="erste", position=1)
+    # Made alternately, so the order of creation is not the order of the page.
+    for position in (2, 1):
+        for substrategy in (second, first):
+            make_field(
+                substrategy=substrategy, position=position, name=f"{substrategy.name} {position}"
+            )
+
+    page = client.get("/handlungsfelder/").content.decode()
+
+    assert page.count('id="hf-erste"') == page.count('id="hf-zweite"') == 1
+    order = ["Erste 1", "Erste 2", 'id="hf-zweite"', "Zweite 1", "Zweite 2"]
+    assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
