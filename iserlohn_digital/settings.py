@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "ninja",
     # django-tasks-db, named in German in the admin.
     "iserlohn_digital.apps.TaskQueueConfig",
     # The project package: deployment checks, database session settings, the guarded
