@@ -1,12 +1,14 @@
 """Form widgets of the admin that help editors write: a counter for texts with a limit and
-Markdown with a preview rendered by the server, as the public pages render it.
+Markdown with a preview rendered by the server, as the public pages render it; a search
+select that is valid HTML when it must be filled.
 
 Both work without JavaScript (the browser enforces `maxlength`; the preview shows the
 text as saved); static/js/admin-text.js adds the live count and the live preview.
 """
 
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelect
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -55,3 +57,15 @@ class MarkdownTextarea(AdminTextareaWidget):
             url=reverse(self.preview_url),
             preview=preview,
         )
+
+
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """Django's search select, with an empty first option also where a choice is required:
+    a `required` select must begin with one (HTML), which Django leaves out there; the
+    form still refuses the empty choice."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        if self.is_required:
+            groups[0][1].insert(0, self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0))
+        return groups

@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .admin_widgets import RequiredAutocompleteSelect
 from .roles import is_redaktion
 from .text import ADMIN_TEXT_FIELDS
 
@@ -55,6 +56,13 @@ def _valid_id(field, value):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     formfield_overrides = ADMIN_TEXT_FIELDS
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RequiredAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
