@@ -365,10 +365,17 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VersionInput(forms.HiddenInput):
+    def id_for_label(self, id_):
+        # The admin's fieldset gives every field a label; one pointing at a hidden input
+        # is invalid HTML.
+        return None
+
+
 class VersionField(forms.CharField):
     """The hidden version token of the measure form (measures/locking.py)."""
 
-    widget = forms.HiddenInput
+    widget = VersionInput
 
     def __init__(self, **kwargs):
         super().__init__(label="Bearbeitungsstand", required=False, **kwargs)
