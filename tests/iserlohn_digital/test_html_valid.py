@@ -2,6 +2,7 @@
 through the Nu Html Checker (vnu.jar, `make vnu`) in one Java run, and no heading skips a
 level. Public pages, the portal's own admin pages and the error pages."""
 
+import datetime
 import json
 import os
 import shutil
@@ -15,7 +16,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
 
-from measures.models import FieldOfAction, Measure, OrganisationalUnit
+from measures.models import FieldOfAction, Measure, OrganisationalUnit, PendingChange
+from reports.freezing import freeze_report
 from strategy.models import Goal
 from tests.conftest import signed_in_staff
 
@@ -143,22 +145,52 @@ def public_pages(client) -> dict[str, str]:
 def admin_and_error_pages(django_user_model, rf) -> dict[str, str]:
     from iserlohn_digital.views import server_error
 
-    redaktion, _ = signed_in_staff(django_user_model, "anna", "Redaktion")
+    redaktion, anna = signed_in_staff(django_user_model, "anna", "Redaktion")
     unit = OrganisationalUnit.objects.filter(measures__isnull=False).first()
-    fachbereich, _ = signed_in_staff(django_user_model, "ben", "Fachbereich", [unit])
+    fachbereich, ben = signed_in_staff(django_user_model, "ben", "Fachbereich", [unit])
     own = Measure.objects.filter(lead_unit=unit).first()
     other = Measure.objects.exclude(lead_unit=unit).first()
+    proposal = PendingChange.objects.create(
+        measure=own,
+        author=ben,
+        proposed={"summary": own.summary + " Ergänzt."},
+        base={"summary": own.summary},
+    )
+    own.title += " (geändert)"
+    own.save()
+    version = own.history.earliest()
+    report = freeze_report(
+        as_of=datetime.date(2026, 3, 31),
+        since=datetime.date(2025, 12, 31),
+        title="Sachstandsbericht 1. Quartal 2026",
+        user=anna,
+    )
+    public = {
+        "Bericht": report.get_absolute_url(),
+        "Berichtsvergleich": "/berichte/vergleich/",
+        "Entwurf für die Redaktion": Measure.objects.filter(is_published=False).first(),
+    }
     pages = {}
+    for name, url in public.items():
+        url = url if isinstance(url, str) else url.get_absolute_url()
+        response = redaktion.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        pages[name] = response.content.decode()
     for client, url, status in [
         (redaktion, "/admin/", 200),
         (redaktion, "/admin/measures/measure/", 200),
+        (redaktion, f"/admin/measures/measure/{own.pk}/change/", 200),
         (redaktion, f"/admin/measures/measure/{own.pk}/history/", 200),
+        (redaktion, f"/admin/measures/measure/{own.pk}/history/{version.history_id}/", 200),
         (redaktion, "/admin/measures/measure/import/", 200),
         (redaktion, "/admin/measures/pendingchange/", 200),
+        (redaktion, f"/admin/measures/pendingchange/{proposal.pk}/change/", 200),
+        (fachbereich, f"/admin/measures/statusupdate/add/?measure={own.pk}", 200),
         (fachbereich, f"/admin/aufgaben/stand/{own.pk}/", 200),
         (fachbereich, "/admin/aufgaben/einstellungen/", 200),
         (fachbereich, f"/admin/measures/measure/{other.pk}/change/", 403),
         (redaktion, "/admin/measures/measure/keine-zahl/history/", 404),
+        (Client(), "/admin/aufgaben/link/ungueltig/", 404),
     ]:
         response = client.get(url)
         assert response.status_code == status, (url, response.status_code)
@@ -173,6 +205,7 @@ def admin_and_error_pages(django_user_model, rf) -> dict[str, str]:
     except RuntimeError:
         pages["500"] = server_error(rf.get("/massnahmen/")).content.decode()
     pages["503"] = render_to_string("503.html")
+    pages["Anmeldung gesperrt"] = render_to_string("admin/lockout.html")
     return pages
 
 
