@@ -90,7 +90,7 @@ def quarter(day):
 
 @register.inclusion_tag("includes/breadcrumbs.html")
 def breadcrumbs(*items):
-    """Breadcrumbs after "Start": pairs of URL and label, then the current page's label."""
+    """Breadcrumbs after "Startseite": pairs of URL and label, then the current page's label."""
     *pairs, current = items
     crumbs = list(zip(pairs[::2], pairs[1::2], strict=True))
     return {"crumbs": [*crumbs, (None, current)]}
