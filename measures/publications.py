@@ -218,14 +218,20 @@ def _status_summary(measures):
     return rows, charts.hbar_chart(rows, title="Maßnahmen nach Status")
 
 
+# A pillar of the printed Architektur shows fewer measures than the web page's: a row of
+# three pillars cannot split over pages, and with twelve measures each it took a page of
+# its own, leaving the Architektur's heading alone on the page before.
+PDF_PILLAR_LIMIT = 8
+
+
 def _with_architecture(substrategies, principles):
     """What the Architektur (strategy/includes/architecture.html, the same template as on
     the web page) needs: each field's first measures and their number."""
     for substrategy in substrategies:
-        substrategy.pillar_limit = charts.PILLAR_LIMIT
+        substrategy.pillar_limit = PDF_PILLAR_LIMIT
         for field in substrategy.published_fields:
             measures = list(field.measures.all())
-            field.first_measures = measures[: charts.PILLAR_LIMIT]
+            field.first_measures = measures[:PDF_PILLAR_LIMIT]
             field.measure_count = len(measures)
     return substrategies
 
