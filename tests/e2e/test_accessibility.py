@@ -177,9 +177,16 @@ FOCUS_SCRIPT = """() => {
           visible};
 }"""
 
-FOCUSABLE_SCRIPT = """() => [...document.querySelectorAll(
+# A group of radio buttons is one stop of the Tab key (the arrow keys choose within it).
+FOCUSABLE_SCRIPT = """() => { const groups = new Set(); return [...document.querySelectorAll(
   'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
-)].filter(el => el.offsetParent !== null || el === document.activeElement).length"""
+)].filter(el => el.offsetParent !== null || el === document.activeElement).filter(el => {
+  if (el.type !== "radio") return true;
+  const key = (el.form ? el.form.id || el.form.action : "") + "|" + el.name;
+  if (groups.has(key)) return false;
+  groups.add(key);
+  return true;
+}).length; }"""
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,13 @@ def site_urls(seed_for_the_class):
         "/admin/aufgaben/link/ungueltig/",
         "/admin/aufgaben/einstellungen/",
         "/admin/aufgaben/links/1/widerrufen/",
+        # Following by e-mail: the forms' endpoints take POST only; a forged link is a 404.
+        "/benachrichtigungen/",
+        "/benachrichtigungen/abonnieren/",
+        "/benachrichtigungen/uebersicht/",
+        "/benachrichtigungen/bestaetigen/ungueltig/",
+        "/benachrichtigungen/abmelden/ungueltig/",
+        "/benachrichtigungen/verwalten/ungueltig/",
     ]
     return urls
 
