@@ -251,3 +251,104 @@ def legend(statuses) -> SafeString:
 
 # A pillar of the Architektur shows at most this many measures, then a link to all of them.
 PILLAR_LIMIT = 12
+
+
+ACTUAL_COLOUR = "#005a8c"
+PATH_COLOUR = "#5c6b7a"
+
+
+def indicator_chart(indicator, path, *, unit_text) -> SafeString:
+    """A Kennzahl over time: its Istwerte as a solid line with dots, its Zielpfad `path`
+    ((date, value), see measures/series.py) as a dashed line; years along the bottom and
+    the lowest and highest value up the side, written with `unit_text(value)`."""
+    actual = [(v.date, v.value) for v in indicator.actual_values]
+    points = actual + list(path)
+    left, top, width, height = 90, 12, 480, 170
+    dates = [day for day, _ in points]
+    first, last = min(dates), max(dates)
+    span = (last - first).days or 1
+    values = [value for _, value in points] + [indicator.baseline, indicator.target]
+    low, high = min(min(values), 0), max(values)
+    if high == low:
+        high = low + 1
+
+    def x(day):
+        return round(left + width * (day - first).days / span, 1)
+
+    def y(value):
+        return round(top + height - height * float(value - low) / float(high - low), 1)
+
+    parts = [
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
+            '<text x="{}" y="{}" text-anchor="end" fill="{}" font-size="13">{}</text>',
+            left,
+            left + width,
+            y(value),
+            y(value),
+            GRID,
+            left - 6,
+            y(value) + 4,
+            TEXT,
+            unit_text(value),
+        )
+        for value in (low, high)
+    ]
+    for year in range(first.year + 1, last.year + 1):
+        day = datetime.date(year, 1, 1)
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}"/>'
+                '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
+                x(day),
+                x(day),
+                top,
+                top + height,
+                GRID,
+                x(day) + 3,
+                top + height + 18,
+                TEXT,
+                year,
+            )
+        )
+    if len(path) > 1:
+        parts.append(
+            format_html(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" '
+                'stroke-dasharray="6 4"/>',
+                " ".join(f"{x(day)},{y(value)}" for day, value in path),
+                PATH_COLOUR,
+            )
+        )
+    for day, value in path:
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="8" height="8" fill="#ffffff" stroke="{}" '
+                'stroke-width="2"/>',
+                x(day) - 4,
+                y(value) - 4,
+                PATH_COLOUR,
+            )
+        )
+    if len(actual) > 1:
+        parts.append(
+            format_html(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="3"/>',
+                " ".join(f"{x(day)},{y(value)}" for day, value in actual),
+                ACTUAL_COLOUR,
+            )
+        )
+    for day, value in actual:
+        parts.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="4" fill="{}"/>', x(day), y(value), ACTUAL_COLOUR
+            )
+        )
+    return _svg(
+        left + width + 20,
+        top + height + 26,
+        f"Verlauf der Kennzahl {indicator.name}",
+        mark_safe("".join(parts)),
+        "Durchgezogene Linie mit Punkten: gemessene Werte; gestrichelte Linie mit Quadraten: "
+        "Zielpfad. Die Tabelle darunter nennt alle Werte.",
+    )

@@ -15,7 +15,7 @@ from .measures import Measure, MeasureQuerySet
 from .online_services import LifeSituation, OnlineService
 from .pending_changes import PendingChange
 from .postponements import Postponement
-from .progress import Indicator, Milestone
+from .progress import Indicator, IndicatorValue, Milestone
 from .publications import PublicationFile
 from .status import ACTIVE_STATUSES, CLOSED_STATUSES, Status, StatusUpdate, current_updates
 from .synonyms import SynonymGroup
@@ -29,6 +29,7 @@ __all__ = [
     "CouncilDocumentFields",
     "FieldOfAction",
     "Indicator",
+    "IndicatorValue",
     "LifeSituation",
     "Measure",
     "MeasureQuerySet",

@@ -147,7 +147,7 @@ class MeasureQuerySet(PublishedQuerySet):
             "tags",
             current_updates(),
             "milestones",
-            "indicators",
+            "indicators__values",
             "online_services",
             "council_documents",
             chronological_postponements(),

@@ -109,9 +109,53 @@ class Indicator(models.Model):
     natural_key.dependencies = ["measures.measure"]
 
     @property
+    def actual_values(self):
+        """The Zeitreihe: measured values by date (from the prefetched `values`)."""
+        return [v for v in self.values.all() if v.kind == IndicatorValue.Kind.ACTUAL]
+
+    @property
+    def planned_values(self):
+        """The Zielpfad: dated targets by date (from the prefetched `values`)."""
+        return [v for v in self.values.all() if v.kind == IndicatorValue.Kind.PLANNED]
+
+    @property
     def attainment(self):
         """Share of the way from baseline to target reached, 0–100, or None."""
         if self.current is None:
             return None
         share = (self.current - self.baseline) / (self.target - self.baseline) * 100
         return max(0, min(100, round(share)))
+
+
+class IndicatorValue(models.Model):
+    """One dated value of a Kennzahl: a measured value (Istwert, the Zeitreihe) or a
+    target to reach by that day (Sollwert, a point of the Zielpfad). Written only by
+    measures/series.py, which keeps the Kennzahl's current value and date in step."""
+
+    class Kind(models.TextChoices):
+        ACTUAL = "ist", "Istwert"
+        PLANNED = "soll", "Sollwert (Zielpfad)"
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name="Kennzahl"
+    )
+    kind = models.CharField("Art", max_length=4, choices=Kind.choices)
+    date = models.DateField("Datum")
+    value = models.DecimalField("Wert", max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "kind"]
+        verbose_name = "Wert einer Kennzahl"
+        verbose_name_plural = "Werte der Kennzahlen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "date"],
+                name="indicator_value_one_per_day",
+                violation_error_message="Für diesen Tag gibt es schon einen Wert dieser Art.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.get_kind_display()} {self.date:%d.%m.%Y}"

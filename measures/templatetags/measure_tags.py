@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from measures.charts import PILLAR_LIMIT
+from measures import series
+from measures.charts import PILLAR_LIMIT, indicator_chart
 from measures.models import FieldOfAction, Measure, Status
 from measures.search import contains_any, excerpt
 from measures.search import highlight as highlight_terms
 from strategy.models import Goal, code_order, goal_tree
+from strategy.templatetags.portal import SHARE_UNITS, reading, with_unit
 
 register = template.Library()
 
@@ -154,3 +156,29 @@ def embed_code(measure):
         f"Stand der Maßnahme {measure.code} – Iserlohn digital",
     )
     return escape(code)
+
+
+@register.simple_tag
+def indicator_over_time(indicator):
+    """A Kennzahl's course for its Steckbrief: the summary in words ("31 von 60 Anlagen,
+    Ziel 2026: 40 — hinter dem Plan"), the chart and the rows of its table; without any
+    dated value only the summary."""
+    path = series.path_of(indicator)
+    summary = reading(indicator)
+    upcoming = series.next_target(indicator)
+    if upcoming is not None:
+        # Things counted read "31 von 60 Anlagen, Ziel 2026: 40": the unit is said once.
+        unit = (indicator.unit or "").strip()
+        counted = unit.lower() not in SHARE_UNITS and indicator.target > indicator.baseline
+        value = with_unit(upcoming.value, "" if counted else unit)
+        summary += f", Ziel {upcoming.date.year}: {value}"
+    standing = series.standing(indicator)
+    if standing:
+        summary += f" — {standing}"
+    rows = series.table_rows(indicator)
+    chart = None
+    if rows:
+        chart = indicator_chart(
+            indicator, path, unit_text=lambda value: with_unit(value, indicator.unit)
+        )
+    return {"summary": summary, "standing": standing, "chart": chart, "rows": rows}

@@ -1,0 +1,131 @@
+"""A Kennzahl over time: its Zeitreihe and Zielpfad are written by one operation that keeps
+the Kennzahl's current value in step, and the Steckbrief shows them as chart, table and text."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from measures.models import Indicator, IndicatorValue
+from measures.series import Standing, planned_on, record_value, replace_series, standing
+from tests.builders import make_measure
+
+pytestmark = pytest.mark.django_db
+
+ACTUAL, PLANNED = IndicatorValue.Kind.ACTUAL, IndicatorValue.Kind.PLANNED
+
+
+def day(year, month=1, date=1):
+    return datetime.date(year, month, date)
+
+
+def make_indicator(**overrides):
+    measure = overrides.pop("measure", None) or make_measure(start_date=day(2022))
+    values = {"measure": measure, "name": "Anlagen mit Solarstrom", "unit": "Anlagen"}
+    return Indicator.objects.create(**(values | {"baseline": 0, "target": 60} | overrides))
+
+
+def with_series(indicator, actual, planned):
+    replace_series(indicator=indicator, kind=PLANNED, points=planned)
+    replace_series(indicator=indicator, kind=ACTUAL, points=actual)
+    return indicator
+
+
+@pytest.fixture
+def indicator():
+    return with_series(
+        make_indicator(),
+        actual={
+            day(2022, 6): 3,
+            day(2023, 3): 8,
+            day(2024, 2): 14,
+            day(2025, 1): 22,
+            day(2026, 2): 31,
+        },
+        planned={day(2024): 20, day(2026, 12, 31): 40, day(2030, 12, 31): 60},
+    )
+
+
+def test_the_latest_measured_value_becomes_the_current_one(indicator):
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (31, day(2026, 2))
+    record_value(indicator=indicator, date=day(2025, 6), value=Decimal(25))
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (31, day(2026, 2))  # an earlier day
+    record_value(indicator=indicator, date=day(2026, 5), value=Decimal(33))
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (33, day(2026, 5))
+    assert indicator.values.filter(kind=ACTUAL).count() == 7
+
+
+def test_replacing_the_series_removes_values_and_clears_the_current_one(indicator):
+    replace_series(indicator=indicator, kind=ACTUAL, points={day(2023, 3): Decimal(9)})
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (9, day(2023, 3))
+    replace_series(indicator=indicator, kind=ACTUAL, points={})
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (None, None)
+    assert indicator.values.filter(kind=PLANNED).count() == 3
+
+
+def test_the_path_runs_straight_between_its_points():
+    points = [(day(2024), Decimal(20)), (day(2025), Decimal(40))]
+    assert planned_on(points, day(2023)) is None
+    assert round(planned_on(points, day(2024, 7, 2))) == 30
+    assert planned_on(points, day(2027)) == 40
+
+
+def test_standing_against_the_path(indicator):
+    indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
+    assert standing(indicator) == Standing.BEHIND  # 31 on 1 Feb 2026, the path ~37
+    record_value(indicator=indicator, date=day(2026, 3), value=Decimal(45))
+    indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
+    assert standing(indicator) == Standing.ON_TRACK
+    record_value(indicator=indicator, date=day(2026, 4), value=Decimal(60))
+    indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
+    assert standing(indicator) == Standing.REACHED
+
+
+def test_a_value_to_bring_down_is_on_track_below_its_path():
+    indicator = with_series(
+        make_indicator(name="Papieranträge", unit="%", baseline=90, target=10),
+        actual={day(2024, 6): 50},
+        planned={day(2024): 70, day(2026): 10},
+    )
+    indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
+    assert standing(indicator) == Standing.ON_TRACK
+
+
+def test_the_steckbrief_shows_chart_table_and_summary(client, indicator):
+    page = client.get(indicator.measure.get_absolute_url()).content.decode()
+    assert "31 von 60\N{NO-BREAK SPACE}Anlagen, Ziel 2026: 40 — hinter dem Plan" in page
+    assert '<svg class="chart"' in page and "Verlauf der Kennzahl Anlagen mit Solarstrom" in page
+    assert page.count("<polyline") == 2
+    assert "<caption>Zeitreihe und Zielpfad: Anlagen mit Solarstrom</caption>" in page
+    assert '<th scope="row">01.02.2026</th><td class="num">31\N{NO-BREAK SPACE}Anlagen</td>' in page
+    assert '<th scope="row">31.12.2030</th><td class="num">–</td>' in page
+
+
+def test_a_kennzahl_without_dated_values_shows_no_chart(client):
+    indicator = make_indicator()
+    page = client.get(indicator.measure.get_absolute_url()).content.decode()
+    assert "<strong>Ziel: 60\N{NO-BREAK SPACE}Anlagen</strong>" in page
+    assert '<svg class="chart"' not in page
+
+
+def test_the_steckbrief_reads_the_series_in_one_query(client, indicator):
+    # Each count is of a page after a write, so neither comes from the page cache.
+    url = indicator.measure.get_absolute_url()
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    with_series(
+        make_indicator(measure=indicator.measure, name="Wallboxen"),
+        actual={day(2025): 1, day(2026): 2},
+        planned={day(2027): 5},
+    )
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert "Verlauf der Kennzahl Wallboxen" in page
+    assert len(two) == len(one)
