@@ -30,6 +30,7 @@ from .models import (
     CouncilDocument,
     FieldOfAction,
     Indicator,
+    IndicatorValue,
     LifeSituation,
     Measure,
     Milestone,
@@ -49,6 +50,7 @@ from .schedule import (
     moved_dates,
     target_changed,
 )
+from .series import replace_series
 from .updates import delete_status_updates, record_stand, record_status_update
 
 
@@ -238,6 +240,11 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["measure", "name", "unit", "baseline", "target", "current", "as_of", "position"]
+        help_texts = {
+            "current": "Ein neuer Messwert kommt mit seinem Stand-Datum in die Zeitreihe; "
+            "gezeigt wird stets der jüngste Wert. Frühere Werte und den Zielpfad pflegen "
+            "Sie auf der Seite der Kennzahl.",
+        }
 
     def clean(self):
         data = super().clean()
@@ -1128,6 +1135,17 @@ class CouncilDocumentAdmin(OwnUnitMixin, HistoryAdmin):
         return ["measure", *council_document_fields()]
 
 
+class IndicatorValueInline(LabelledTabularInline):
+    """The Kennzahl's Zeitreihe and Zielpfad, one dated value a row; saved together by
+    measures/series.py (IndicatorAdmin.save_formset)."""
+
+    model = IndicatorValue
+    extra = 1
+    fields = ["kind", "date", "value"]
+    verbose_name = "Wert (Istwert der Zeitreihe oder Sollwert des Zielpfads)"
+    verbose_name_plural = "Zeitreihe und Zielpfad"
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
     form = IndicatorForm
@@ -1142,6 +1160,9 @@ class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
         "as_of",
         "position",
     ]
+    # Here the current value is the latest Istwert of the Zeitreihe below.
+    readonly_fields = ["current", "as_of"]
+    inlines = [IndicatorValueInline]
     list_display = ["name", "measure", "baseline", "target", "current", "unit", "as_of"]
     search_fields = ["name", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]
@@ -1159,6 +1180,21 @@ class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
             reason=form.cleaned_data.get("target_reason", ""),
             author=request.user,
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not IndicatorValue:
+            return super().save_formset(request, form, formset, change)
+        # The rows as a whole become the series (measures/series.py), one kind at a time;
+        # save(commit=False) only tells the change message what was added or removed.
+        formset.save(commit=False)
+        series = {kind: {} for kind in IndicatorValue.Kind}
+        for row in formset.forms:
+            data = getattr(row, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("date") and data.get("kind"):
+                series[data["kind"]][data["date"]] = data["value"]
+        for kind, points in series.items():
+            replace_series(indicator=form.instance, kind=kind, points=points)
+        return None
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from iserlohn_digital.text import normalize_text
 
 from .models import Indicator, Measure, Postponement
+from .series import take_current
 
 REASON_REQUIRED = "Der Termin hat sich geändert: bitte den Grund angeben."
 TARGET_REASON_REQUIRED = "Der Zielwert hat sich geändert: bitte den Grund angeben."
@@ -87,7 +88,8 @@ def change_target(
     """Save `indicator` (with whatever else was changed on it) with `target` as its target
     and, if that changes the stored target, record it with `reason`, then required
     (ValidationError on "reason", nothing written). A new indicator is saved without a
-    record. Returns the postponement recorded, if any."""
+    record. A current value given with it joins its Zeitreihe (measures/series.py).
+    Returns the postponement recorded, if any."""
     stored = None
     if indicator.pk is not None:
         stored = Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
@@ -97,6 +99,7 @@ def change_target(
         raise ValidationError({"reason": TARGET_REASON_REQUIRED})
     indicator.target = target
     indicator.save()
+    take_current(indicator=indicator)
     if not changed:
         return None
     return Postponement.objects.create(

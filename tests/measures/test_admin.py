@@ -281,7 +281,8 @@ def test_a_target_changed_in_the_kennzahl_form_needs_a_reason(planned):
     indicator = Indicator.objects.create(measure=measure, name="Nutzung", baseline=0, target=100)
     url = change_url(indicator)
     data = {"measure": measure.pk, "name": "Nutzung", "unit": "", "baseline": "0"}
-    data |= {"target": "120", "current": "", "as_of": "", "position": "0"}
+    data |= {"target": "120", "position": "0", "values-TOTAL_FORMS": "0"}
+    data |= {"values-INITIAL_FORMS": "0"}
     refused = client.post(url, data)
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors["target_reason"]

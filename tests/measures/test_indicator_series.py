@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from measures.locking import current_version
 from measures.models import Indicator, IndicatorValue
 from measures.series import Standing, planned_on, record_value, replace_series, standing
 from tests.builders import make_measure
+from tests.measures.test_editing import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,73 @@ def test_the_steckbrief_reads_the_series_in_one_query(client, indicator):
         page = client.get(url).content.decode()
     assert "Verlauf der Kennzahl Wallboxen" in page
     assert len(two) == len(one)
+
+
+@pytest.fixture
+def staff(admin_client_logged_in):
+    return admin_client_logged_in
+
+
+def test_the_kennzahl_form_saves_its_rows_as_zeitreihe_and_zielpfad(staff):
+    indicator = make_indicator()
+    data = {"measure": indicator.measure.pk, "name": indicator.name, "unit": "Anlagen"}
+    data |= {"baseline": "0", "target": "60", "position": "0", "target_reason": ""}
+    rows = [("ist", "2025-01-01", "22"), ("ist", "2026-02-01", "31"), ("soll", "2026-12-31", "40")]
+    data |= {"values-TOTAL_FORMS": str(len(rows) + 1), "values-INITIAL_FORMS": "0"}
+    for i, (kind, date, value) in enumerate(rows):
+        data |= {f"values-{i}-kind": kind, f"values-{i}-date": date, f"values-{i}-value": value}
+    assert staff.post(change_url(indicator), data).status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (31, day(2026, 2))
+    assert list(indicator.values.values_list("kind", "date", "value")) == [
+        ("ist", day(2025), 22),
+        ("ist", day(2026, 2), 31),
+        ("soll", day(2026, 12, 31), 40),
+    ]
+
+    # Deleting the latest Istwert there makes the one before it the current value.
+    latest = indicator.values.get(date=day(2026, 2))
+    data |= {"values-TOTAL_FORMS": "3", "values-INITIAL_FORMS": "3"}
+    for i, value in enumerate(indicator.values.all()):
+        data[f"values-{i}-id"] = value.pk
+        data[f"values-{i}-indicator"] = indicator.pk
+    data[f"values-{list(indicator.values.all()).index(latest)}-DELETE"] = "on"
+    assert staff.post(change_url(indicator), data).status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (22, day(2025))
+
+
+def test_two_values_of_one_kind_on_one_day_are_refused_in_german(staff):
+    indicator = make_indicator()
+    data = {"measure": indicator.measure.pk, "name": indicator.name, "unit": "Anlagen"}
+    data |= {"baseline": "0", "target": "60", "position": "0", "target_reason": ""}
+    data |= {"values-TOTAL_FORMS": "2", "values-INITIAL_FORMS": "0"}
+    for i in range(2):
+        data |= {f"values-{i}-kind": "ist", f"values-{i}-date": "2025-01-01"}
+        data[f"values-{i}-value"] = str(i)
+    refused = staff.post(change_url(indicator), data)
+    assert refused.status_code == 200
+    assert "Bitte die doppelten Daten" in refused.content.decode()
+    assert not indicator.values.exists()
+
+
+def test_a_value_typed_into_the_measure_form_joins_the_zeitreihe(staff, indicator):
+    measure = indicator.measure
+    data = form_data(measure, start_date="2022-01-01")
+    row = {"id": indicator.pk, "measure": measure.pk, "name": indicator.name}
+    row |= {"unit": "Anlagen", "baseline": "0", "target": "60", "target_reason": ""}
+    row |= {"current": "35", "as_of": "2026-06-01", "position": "0"}
+    data |= {"indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1"}
+    data |= {f"indicators-0-{key}": value for key, value in row.items()}
+    assert staff.post(change_url(measure), data).status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (35, day(2026, 6))
+    assert indicator.values.filter(kind=ACTUAL).count() == 6
+
+    # An older day typed in joins the series; the latest value stays the current one.
+    data |= {"indicators-0-current": "10", "indicators-0-as_of": "2023-06-01"}
+    data["version"] = current_version(measure.pk)
+    assert staff.post(change_url(measure), data).status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (35, day(2026, 6))
+    assert indicator.values.get(date=day(2023, 6)).value == 10
