@@ -85,9 +85,19 @@ def _nested(annotation):
     return None
 
 
+class IndicatorValueRecord(Record):
+    """A dated value of a Kennzahl: a measured one (Zeitreihe) or a planned one (Zielpfad)."""
+
+    date: datetime.date = _field("datum", "Datum", "Tag des Werts")
+    value: Number = _field("wert", "Wert", "der Wert an diesem Tag")
+
+    def as_text(self) -> str:
+        return f"{self.date.isoformat()}: {number_text(self.value)}"
+
+
 class IndicatorRecord(Record):
     """A Kennzahl of the measure. CSV: "Name: Ausgangswert → Zielwert Einheit (aktuell
-    Wert am Datum)"."""
+    Wert am Datum; Zeitreihe Datum: Wert, …; Zielpfad Datum: Wert, …)"."""
 
     name: str = _field("name", "Kennzahl", "Bezeichnung der Kennzahl")
     unit: str = _field(
@@ -101,14 +111,34 @@ class IndicatorRecord(Record):
         "aktueller_wert", "aktueller Wert", "zuletzt gemessener Wert; leer, wenn noch keiner"
     )
     as_of: datetime.date | None = _field("stand", "Stand", "Datum des aktuellen Werts")
+    series: list[IndicatorValueRecord] = _field(
+        "zeitreihe",
+        "Zeitreihe",
+        "gemessene Werte nach Datum; der jüngste ist der aktuelle Wert",
+    )
+    path: list[IndicatorValueRecord] = _field(
+        "zielpfad", "Zielpfad", "Sollwerte: welcher Wert bis zu welchem Tag erreicht sein soll"
+    )
 
     def as_text(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
         text = f"{self.name}: {number_text(self.baseline)} → {number_text(self.target)}{unit}"
+        details = []
         if self.current is not None:
             day = f" am {self.as_of.isoformat()}" if self.as_of else ""
-            text += f" (aktuell {number_text(self.current)}{day})"
-        return text
+            details.append(f"aktuell {number_text(self.current)}{day}")
+        for label, values in (("Zeitreihe", self.series), ("Zielpfad", self.path)):
+            if values:
+                details.append(f"{label} " + ", ".join(value.as_text() for value in values))
+        return text + (f" ({'; '.join(details)})" if details else "")
+
+    @staticmethod
+    def resolve_series(obj):
+        return obj.actual_values
+
+    @staticmethod
+    def resolve_path(obj):
+        return obj.planned_values
 
 
 class MilestoneRecord(Record):
@@ -352,7 +382,7 @@ def for_records(measures: QuerySet | None = None) -> QuerySet:
     if "last_update_on" not in measures.query.annotations:
         measures = measures.listing()
     return measures.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
-        "goals", "tags", "indicators", "milestones", "online_services"
+        "goals", "tags", "indicators__values", "milestones", "online_services"
     )
 
 

@@ -201,3 +201,23 @@ def test_a_value_typed_into_the_measure_form_joins_the_zeitreihe(staff, indicato
     indicator.refresh_from_db()
     assert (indicator.current, indicator.as_of) == (35, day(2026, 6))
     assert indicator.values.get(date=day(2023, 6)).value == 10
+
+
+def test_the_api_and_the_open_data_carry_the_series(client, indicator):
+    code = indicator.measure.code
+    [api] = client.get(f"/api/v1/measures/{code}").json()["indicators"]
+    assert api["series"] == [
+        {"date": "2022-06-01", "value": 3},
+        {"date": "2023-03-01", "value": 8},
+        {"date": "2024-02-01", "value": 14},
+        {"date": "2025-01-01", "value": 22},
+        {"date": "2026-02-01", "value": 31},
+    ]
+    assert api["path"][0] == {"date": "2024-01-01", "value": 20}
+    assert (api["current"], api["as_of"]) == (31, "2026-02-01")
+    data = client.get("/daten/massnahmen.json").json()
+    [kennzahl] = next(m for m in data["massnahmen"] if m["code"] == code)["kennzahlen"]
+    assert kennzahl["zielpfad"][-1] == {"datum": "2030-12-31", "wert": 60}
+    csv = client.get("/daten/massnahmen.csv").content.decode()
+    assert "Zeitreihe 2022-06-01: 3, 2023-03-01: 8" in csv
+    assert "Zielpfad 2024-01-01: 20, 2026-12-31: 40, 2030-12-31: 60" in csv

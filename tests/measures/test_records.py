@@ -209,6 +209,8 @@ def test_the_record_carries_every_field(full):
                 "target": 120,
                 "current": None,
                 "as_of": None,
+                "series": [],
+                "path": [],
             },
             {
                 "name": "Anteil online gestellter Anträge",
@@ -217,6 +219,8 @@ def test_the_record_carries_every_field(full):
                 "target": 50,
                 "current": 20.5,
                 "as_of": datetime.date(2026, 1, 31),
+                "series": [],
+                "path": [],
             },
         ],
         "milestones": [
@@ -264,6 +268,8 @@ def test_every_field_has_a_german_key_heading_and_description():
         "zielwert",
         "aktueller_wert",
         "stand",
+        "zeitreihe",
+        "zielpfad",
     ]
     assert nested["meilensteine"] == ["titel", "termin", "erreicht_am"]
     assert nested["online_dienste"] == ["name", "reifegrad", "reifegrad_bezeichnung", "url"]
@@ -285,6 +291,8 @@ def test_api_keeps_its_keys_and_meanings_and_gains_the_new_facts(client, full):
         "target": 50,
         "current": 20.5,
         "as_of": "2026-01-31",
+        "series": [],
+        "path": [],
     }
     assert data["milestones"][0]["reached_on"] == "2026-03-20"
     assert data["online_services"][0]["maturity"] == 3
@@ -323,6 +331,8 @@ def test_open_data_json_keeps_its_keys_and_meanings_and_gains_the_new_facts(clie
         "zielwert": 50,
         "aktueller_wert": 20.5,
         "stand": "2026-01-31",
+        "zeitreihe": [],
+        "zielpfad": [],
     }
     assert measure["meilensteine"][0] == {
         "titel": "Ausschreibung",
@@ -469,10 +479,10 @@ def queries_for(client, path):
 @pytest.mark.parametrize(
     "path, expected",
     [
-        ("/daten/massnahmen.csv", 6),
-        ("/daten/massnahmen.json", 7),
-        ("/api/v1/measures", 8),
-        ("/api/v1/measures/SC-1.1", 6),
+        ("/daten/massnahmen.csv", 7),
+        ("/daten/massnahmen.json", 8),
+        ("/api/v1/measures", 9),
+        ("/api/v1/measures/SC-1.1", 7),
     ],
 )
 def test_queries_do_not_grow_with_the_number_of_measures(client, settings, path, expected):
@@ -502,7 +512,8 @@ def test_catalogue_csv_reads_a_fixed_number_of_queries():
 
     few = count()
     add_measures(world, 27)
-    assert count() == few == 6  # measures, goals, tags, indicators, milestones, services
+    # measures, goals, tags, indicators, their values, milestones, services
+    assert count() == few == 7
 
 
 def test_for_records_keeps_an_existing_last_update_annotation(full):
@@ -517,9 +528,10 @@ def test_openapi_document_shows_the_record_with_english_keys(client):
     properties = schemas["MeasureRecord"]["properties"]
     assert set(properties) == API_KEYS | NEW_API_KEYS
     assert properties["budget"]["description"].startswith("geplantes Budget")
-    assert {"name", "unit", "baseline", "target", "current", "as_of"} == set(
+    assert {"name", "unit", "baseline", "target", "current", "as_of", "series", "path"} == set(
         schemas["IndicatorRecord"]["properties"]
     )
+    assert set(schemas["IndicatorValueRecord"]["properties"]) == {"date", "value"}
     assert set(schemas["OnlineServiceRecord"]["properties"]) == {
         "name",
         "maturity",
