@@ -5,7 +5,15 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from measures.models import FieldOfAction, Indicator, Measure, Milestone, StatusUpdate
+from measures.models import (
+    FieldOfAction,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Milestone,
+    StatusUpdate,
+)
+from measures.series import take_current
 
 # Loaded in this order: later files refer to earlier ones by natural key.
 SEED_FIXTURES = ["strategy", "units", "measures", "pages"]
@@ -41,6 +49,11 @@ class Command(BaseCommand):
             for item in deferred:
                 item.save_deferred_fields()
             date_creation_in_history()
+            # A Kennzahl's current value of the seed is the first value of its Zeitreihe.
+            for indicator in Indicator.objects.filter(current__isnull=False).exclude(
+                values__kind=IndicatorValue.Kind.ACTUAL
+            ):
+                take_current(indicator=indicator)
         self.stdout.write(f"Seed-Daten: {created} angelegt, {kept} schon vorhanden.")
 
 
