@@ -133,9 +133,14 @@ def standing(indicator: Indicator) -> str | None:
     return Standing.ON_TRACK if ((ahead >= 0) if rising else (ahead <= 0)) else Standing.BEHIND
 
 
-def behind_plan(indicators) -> list[Indicator]:
-    """Those of `indicators` (with their values and measure read) behind their Zielpfad."""
-    return [indicator for indicator in indicators if standing(indicator) == Standing.BEHIND]
+def behind_plan(indicators) -> list[tuple[Indicator, Decimal]]:
+    """Those of `indicators` (with their values and measure read) behind their Zielpfad,
+    each with the value the path planned for the day of its latest Istwert."""
+    return [
+        (indicator, planned_on(path_of(indicator), indicator.as_of).quantize(Decimal(1)))
+        for indicator in indicators
+        if standing(indicator) == Standing.BEHIND
+    ]
 
 
 def table_rows(indicator: Indicator) -> list[tuple[datetime.date, Decimal | None, Decimal | None]]:

@@ -16,10 +16,11 @@ from iserlohn_digital.framing import embeddable
 from iserlohn_digital.roles import sees_drafts
 from strategy.models import ContentVersion, SubStrategy
 
-from . import changes, charts, online_services, publications, renders
+from . import changes, charts, online_services, publications, renders, series
 from .forms import CatalogueForm, ReportForm, quarter_ends
 from .models import (
     FieldOfAction,
+    Indicator,
     Measure,
     OnlineService,
     Postponement,
@@ -124,6 +125,7 @@ def dashboard(request):
     status_counts = published.count_by_status()
     figures = published.figures(running=roadmap, overdue=overdue)
     fields = FieldOfAction.objects.published().select_related("substrategy").with_progress()
+    behind = series.behind_plan(Indicator.objects.published().with_path().order_by("measure__code"))
     return render(
         request,
         "measures/dashboard.html",
@@ -144,6 +146,7 @@ def dashboard(request):
             "limit": LIMIT,
             "recent": StatusUpdate.objects.published().current().newest()[:10],
             "postponed": Postponement.objects.published().newest()[:10],
+            "behind": behind,
         },
     )
 

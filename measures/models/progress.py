@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .measures import published_measures
+
 
 class MilestoneManager(models.Manager):
     def get_by_natural_key(self, measure_code, title):
@@ -51,7 +53,23 @@ class Milestone(models.Model):
         return not self.is_reached and self.due_date < timezone.localdate()
 
 
-class IndicatorManager(models.Manager):
+class IndicatorQuerySet(models.QuerySet):
+    def published(self):
+        """Kennzahlen of published measures."""
+        return self.filter(published_measures("measure__"))
+
+    def with_path(self):
+        """Kennzahlen with a current value and a Zielpfad, read with their values and
+        measure: what measures/series.py needs to tell whether one is behind its path."""
+        return (
+            self.filter(current__isnull=False, values__kind="soll")
+            .distinct()
+            .select_related("measure")
+            .prefetch_related("values")
+        )
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
     def get_by_natural_key(self, measure_code, name):
         return self.get(measure__code=measure_code, name=name)
 

@@ -81,7 +81,7 @@ def test_the_path_runs_straight_between_its_points():
 
 def test_standing_against_the_path(indicator):
     indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
-    assert standing(indicator) == Standing.BEHIND  # 31 on 1 Feb 2026, the path ~37
+    assert standing(indicator) == Standing.BEHIND  # 31 on 1 Feb 2026, the path ~34
     record_value(indicator=indicator, date=day(2026, 3), value=Decimal(45))
     indicator = Indicator.objects.prefetch_related("values").get(pk=indicator.pk)
     assert standing(indicator) == Standing.ON_TRACK
@@ -221,3 +221,25 @@ def test_the_api_and_the_open_data_carry_the_series(client, indicator):
     csv = client.get("/daten/massnahmen.csv").content.decode()
     assert "Zeitreihe 2022-06-01: 3, 2023-03-01: 8" in csv
     assert "Zielpfad 2024-01-01: 20, 2026-12-31: 40, 2030-12-31: 60" in csv
+
+
+def test_the_dashboard_lists_kennzahlen_behind_their_path(client, indicator):
+    on_track = with_series(
+        make_indicator(name="Speicher", unit="Speicher"),
+        actual={day(2026, 2): 50},
+        planned={day(2026, 12, 31): 60},
+    )
+    hidden = with_series(
+        make_indicator(measure=make_measure(is_published=False, start_date=day(2022))),
+        actual={day(2026, 2): 1},
+        planned={day(2024): 20},
+    )
+    page = client.get("/umsetzungsstand/").content.decode()
+    section = page[page.index('id="hinter-dem-plan"') : page.index('id="veraltet"')]
+    assert (
+        f"{indicator.measure.code} {indicator.measure.title}</a>: Anlagen mit Solarstrom" in section
+    )
+    reading = "31 von 60\N{NO-BREAK SPACE}Anlagen (Stand 01.02.2026)"
+    assert f"{reading}, geplant waren 34\N{NO-BREAK SPACE}Anlagen" in section
+    assert on_track.name not in section
+    assert hidden.measure.code not in section
