@@ -1,11 +1,13 @@
 """DCAT-AP.de metadata of the portal's datasets, for harvesting by open-data portals."""
 
 from django.conf import settings
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from measures.models import Indicator, IndicatorValue
 from reports.models import Report
 from strategy.models import ContentVersion
 
@@ -23,6 +25,20 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 def _url(name):
     return URIRef(settings.SITE_URL + reverse(name))
+
+
+def _add_series_period(graph, dataset):
+    """The days the Kennzahlen's Zeitreihen and Zielpfade span, as the dataset's period."""
+    span = IndicatorValue.objects.filter(indicator__in=Indicator.objects.published()).aggregate(
+        first=Min("date"), last=Max("date")
+    )
+    if span["first"] is None:
+        return
+    temporal = BNode()
+    graph.add((dataset, DCTERMS.temporal, temporal))
+    graph.add((temporal, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((temporal, DCAT.startDate, Literal(span["first"].isoformat(), datatype=XSD.date)))
+    graph.add((temporal, DCAT.endDate, Literal(span["last"].isoformat(), datatype=XSD.date)))
 
 
 def catalogue() -> Graph:
@@ -89,7 +105,8 @@ def catalogue() -> Graph:
             Literal(
                 "Alle veröffentlichten Maßnahmen mit Teilstrategie, Handlungsfeld, Zielen, Status, "
                 "Fortschritt, Priorität, Zeitraum, Federführung, Schlagwörtern und letzter "
-                "Statusmeldung.",
+                "Statusmeldung; ihre Kennzahlen mit Zeitreihe (gemessene Werte nach Datum) "
+                "und Zielpfad (Sollwerte nach Datum).",
                 lang="de",
             ),
         )
@@ -98,8 +115,9 @@ def catalogue() -> Graph:
     graph.add((dataset, DCTERMS.modified, modified))
     graph.add((dataset, DCAT.theme, THEME))
     graph.add((dataset, DCTERMS.accrualPeriodicity, URIRef(EU + "frequency/CONT")))
-    for keyword in ("Digitalisierung", "Smart City", "E-Government", "Iserlohn"):
+    for keyword in ("Digitalisierung", "Smart City", "E-Government", "Iserlohn", "Kennzahlen"):
         graph.add((dataset, DCAT.keyword, Literal(keyword, lang="de")))
+    _add_series_period(graph, dataset)
 
     for name, title, media_type, fmt in [
         ("opendata:measures-csv", "Maßnahmen als CSV", "text/csv", "CSV"),

@@ -243,3 +243,15 @@ def test_the_dashboard_lists_kennzahlen_behind_their_path(client, indicator):
     assert f"{reading}, geplant waren 34\N{NO-BREAK SPACE}Anlagen" in section
     assert on_track.name not in section
     assert hidden.measure.code not in section
+
+
+def test_the_dcat_catalogue_names_the_span_of_the_series(client, indicator):
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, DCTERMS
+
+    graph = Graph().parse(data=client.get("/daten/dcat.ttl").content, format="turtle")
+    [dataset] = [d for d in graph.subjects(DCTERMS.title, None) if str(d).endswith("#massnahmen")]
+    [period] = graph.objects(dataset, DCTERMS.temporal)
+    assert str(graph.value(period, DCAT.startDate)) == "2022-06-01"
+    assert str(graph.value(period, DCAT.endDate)) == "2030-12-31"
+    assert "Zeitreihe" in str(graph.value(dataset, DCTERMS.description))
