@@ -255,3 +255,24 @@ def test_the_dcat_catalogue_names_the_span_of_the_series(client, indicator):
     assert str(graph.value(period, DCAT.startDate)) == "2022-06-01"
     assert str(graph.value(period, DCAT.endDate)) == "2030-12-31"
     assert "Zeitreihe" in str(graph.value(dataset, DCTERMS.description))
+
+
+def test_the_migration_moves_current_values_and_targets_into_the_series():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("measures.migrations.0025_indicator_series")
+    measure = make_measure(start_date=day(2024), end_date=day(2027, 12, 31))
+    measured = make_indicator(measure=measure, current=31, as_of=day(2026, 2))
+    unmeasured = make_indicator(measure=measure, name="Speicher")
+    unplanned = make_indicator(name="Wallboxen", current=4, as_of=day(2025, 5))
+    migration.to_series(apps, None)
+    assert list(measured.values.values_list("kind", "date", "value")) == [
+        (ACTUAL, day(2026, 2), 31),
+        (PLANNED, day(2027, 12, 31), 60),
+    ]
+    assert list(unmeasured.values.values_list("kind", "value")) == [(PLANNED, 60)]
+    assert list(unplanned.values.values_list("kind", "value")) == [(ACTUAL, 4)]
+    measured.refresh_from_db()
+    assert (measured.current, measured.as_of, measured.target) == (31, day(2026, 2), 60)
