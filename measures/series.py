@@ -1,9 +1,9 @@
 """A Kennzahl over time: the one way its Zeitreihe (Istwerte) and Zielpfad (Sollwerte)
 change, and how a citizen reads them.
 
-Every channel writes values through this module: the measure form's and a revert's current
-value by `take_current` (which `change_target` calls on every save of a Kennzahl), the
-Kennzahl's own form by `replace_series`, other code by `record_value`. In one transaction
+Every channel writes values through this module: the measure form's current value by
+`take_current` (which `change_target` calls on every save of a Kennzahl, a revert's too),
+the Kennzahl's own form by `replace_series`, other code by `record_value`. In one transaction
 they lock the Kennzahl, write the values and give the Kennzahl its latest Istwert as current
 value and date, so everything that reads those fields (lists, PDFs, reports, the open data)
 stays correct.
@@ -33,9 +33,9 @@ def _sync_latest(indicator: Indicator) -> None:
 
 @transaction.atomic
 def take_current(*, indicator: Indicator) -> None:
-    """After the Kennzahl was saved with a current value and date (typed into its form, or
-    an old version restored): that value becomes the Istwert of its day, and the Kennzahl
-    holds its latest Istwert again. Called by `change_target`, which every form saves by."""
+    """After the Kennzahl was saved with a current value and date (typed into the measure
+    form): that value becomes the Istwert of its day, and the Kennzahl holds its latest
+    Istwert again. Called by `change_target`, which every form saves by."""
     current, as_of = indicator.current, indicator.as_of
     if current is not None and as_of is not None:
         stored = IndicatorValue.objects.filter(indicator=indicator, kind=Kind.ACTUAL, date=as_of)

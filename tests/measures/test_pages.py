@@ -18,9 +18,9 @@ from tests.builders import add_measures, make_field, make_measure, make_world
 pytestmark = pytest.mark.django_db
 
 # The Steckbrief is the most: the measure and each list it shows (goals, dependencies both
-# ways, tags, updates, milestones, Kennzahlen, online services, council documents,
-# postponements, related).
-MAX_QUERIES = 14
+# ways, tags, updates, milestones, Kennzahlen and their dated values, online services,
+# council documents, postponements, related).
+MAX_QUERIES = 15
 
 
 def page_paths(world):

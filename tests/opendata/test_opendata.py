@@ -216,7 +216,10 @@ def test_data_page_lists_every_field_of_the_record_and_the_csv_formats(client, w
         assert escape(column.description) in page
         for part in column.parts:
             assert f"<code>{part.key}</code> ({escape(part.description)}" in page
-    assert "Name: Ausgangswert → Zielwert Einheit (aktuell Wert am Datum)" in page
+    assert (
+        "Name: Ausgangswert → Zielwert Einheit (aktuell Wert am Datum; "
+        "Zeitreihe Datum: Wert, …; Zielpfad Datum: Wert, …)"
+    ) in page
     assert "Termin Titel (erreicht Datum)" in page
     assert "Name (Reifegrad n) Adresse" in page
 

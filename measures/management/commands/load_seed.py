@@ -13,7 +13,7 @@ from measures.models import (
     Milestone,
     StatusUpdate,
 )
-from measures.series import take_current
+from measures.series import record_value, take_current
 
 # Loaded in this order: later files refer to earlier ones by natural key.
 SEED_FIXTURES = ["strategy", "units", "measures", "pages"]
@@ -49,12 +49,24 @@ class Command(BaseCommand):
             for item in deferred:
                 item.save_deferred_fields()
             date_creation_in_history()
-            # A Kennzahl's current value of the seed is the first value of its Zeitreihe.
-            for indicator in Indicator.objects.filter(current__isnull=False).exclude(
-                values__kind=IndicatorValue.Kind.ACTUAL
-            ):
-                take_current(indicator=indicator)
+            start_series()
         self.stdout.write(f"Seed-Daten: {created} angelegt, {kept} schon vorhanden.")
+
+
+def start_series():
+    """As migration 0025 did for the Kennzahlen there were: a seeded Kennzahl without dated
+    values gets its current value as first Istwert and its Zielwert as Sollwert at the
+    planned end of its measure (measures/series.py)."""
+    for indicator in Indicator.objects.filter(values__isnull=True).select_related("measure"):
+        end = indicator.measure.end_date
+        if end is not None:
+            record_value(
+                indicator=indicator,
+                date=end,
+                value=indicator.target,
+                kind=IndicatorValue.Kind.PLANNED,
+            )
+        take_current(indicator=indicator)
 
 
 def date_creation_in_history():
