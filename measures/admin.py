@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -25,6 +27,7 @@ from strategy.models import Goal
 from strategy.templatetags.portal import render_markdown
 
 from . import oparl, review
+from .csv_io import IndicatorValuesUploadForm, read_indicator_values
 from .locking import current_version, find_conflict, lock_measure
 from .models import (
     CouncilDocument,
@@ -50,7 +53,7 @@ from .schedule import (
     moved_dates,
     target_changed,
 )
-from .series import replace_series
+from .series import record_value, replace_series
 from .updates import delete_status_updates, record_stand, record_status_update
 
 
@@ -1159,10 +1162,60 @@ class IndicatorAdmin(OwnUnitMixin, HistoryAdmin):
         "current",
         "as_of",
         "position",
+        "values_from_csv",
     ]
     # Here the current value is the latest Istwert of the Zeitreihe below.
-    readonly_fields = ["current", "as_of"]
+    readonly_fields = ["current", "as_of", "values_from_csv"]
     inlines = [IndicatorValueInline]
+
+    @admin.display(description="Werte aus CSV")
+    def values_from_csv(self, indicator):
+        if indicator.pk is None:
+            return "Nach dem ersten Speichern können Sie Werte aus einer CSV-Datei übernehmen."
+        url = reverse("admin:measures_indicator_import_values", args=[indicator.pk])
+        return format_html('<a href="{}">Zeitreihe und Zielpfad aus CSV ergänzen</a>', url)
+
+    def get_urls(self):
+        import_values = self.admin_site.admin_view(self.import_values_view)
+        return [
+            path(
+                "<path:object_id>/werte-importieren/",
+                import_values,
+                name="measures_indicator_import_values",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_values_view(self, request, object_id):
+        """A CSV (datum;istwert;sollwert) adds its values to the Kennzahl's Zeitreihe and
+        Zielpfad, each by record_value; a file with any bad row writes nothing."""
+        indicator = self.get_object(request, object_id)
+        if indicator is None or not self.has_change_permission(request, indicator):
+            raise PermissionDenied
+        form, errors, status = IndicatorValuesUploadForm(), [], 200
+        if request.method == "POST":
+            form = IndicatorValuesUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                values, errors = read_indicator_values(form.cleaned_data["content"])
+                if not errors:
+                    with transaction.atomic():
+                        for kind, day, value in values:
+                            record_value(indicator=indicator, date=day, value=value, kind=kind)
+                    self.message_user(request, f"{len(values)} Werte übernommen.")
+                    return redirect("admin:measures_indicator_change", indicator.pk)
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Werte aus CSV: {indicator.name}",
+            "opts": self.model._meta,
+            "original": indicator,
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(
+            request, "admin/measures/indicator/import_values.html", context, status=status
+        )
+
     list_display = ["name", "measure", "baseline", "target", "current", "unit", "as_of"]
     search_fields = ["name", "measure__code", "measure__title"]
     autocomplete_fields = ["measure"]

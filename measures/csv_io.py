@@ -293,8 +293,8 @@ class GermanAmountField(forms.DecimalField):
 
     default_error_messages = {"invalid": "Betrag wie 120000.00 oder 120.000,00 erwartet."}
 
-    def __init__(self, **kwargs):
-        super().__init__(required=False, max_digits=12, decimal_places=2, **kwargs)
+    def __init__(self, max_digits=12, **kwargs):
+        super().__init__(required=False, max_digits=max_digits, decimal_places=2, **kwargs)
 
     def to_python(self, value):
         if value and "," in value:
@@ -805,3 +805,78 @@ def _run_import(request, form):
         pending.save(update_fields=["plan"])
     initial = {"pending": pending.token(), "dry_run": False, "note": note}
     return result, ImportForm(initial=initial, user=request.user)
+
+
+# A Kennzahl's values from CSV: one row a day, as its table on the Steckbrief shows them.
+VALUE_COLUMNS = ("datum", "istwert", "sollwert")
+
+
+class GermanNumberField(GermanAmountField):
+    """A value of a Kennzahl as 31, 31.5 or German 1.234,5."""
+
+    default_error_messages = {"invalid": "Zahl wie 31, 31.5 oder 1.234,5 erwartet."}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, **kwargs)
+
+
+class IndicatorValueRowForm(forms.Form):
+    datum = GermanDateField()
+    istwert = GermanNumberField()
+    sollwert = GermanNumberField()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("datum") is None:
+            raise ValidationError("Datum fehlt.")
+        if not self.errors and data.get("istwert") is None and data.get("sollwert") is None:
+            raise ValidationError("Istwert oder Sollwert fehlt.")
+        return data
+
+
+def read_indicator_values(
+    text: str,
+) -> tuple[list[tuple[str, datetime.date, decimal.Decimal]], list[str]]:
+    """The values of a CSV with the columns `VALUE_COLUMNS` as (kind, date, value), and the
+    errors of its rows in German ("Zeile 3: …"); with any error no values."""
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in VALUE_COLUMNS if column not in header]
+    if missing:
+        return [], [
+            f"Es fehlen die Spalten {', '.join(missing)} (Kopfzeile: datum;istwert;sollwert)."
+        ]
+    values, errors = [], []
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            return [], [f"Die Datei hat mehr als {MAX_ROWS} Zeilen."]
+        row = {
+            (key or "").strip().lower(): unescape_cell((cell or "").strip())
+            for key, cell in raw.items()
+        }
+        form = IndicatorValueRowForm(row)
+        if not form.is_valid():
+            for field_errors in form.errors.values():
+                errors.extend(f"Zeile {line}: {message}" for message in field_errors)
+            continue
+        day = form.cleaned_data["datum"]
+        for kind, column in (("ist", "istwert"), ("soll", "sollwert")):
+            if form.cleaned_data[column] is not None:
+                values.append((kind, day, form.cleaned_data[column]))
+    return ([] if errors else values), errors
+
+
+class IndicatorValuesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV-Datei",
+        error_messages={"required": "Bitte eine CSV-Datei auswählen."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > MAX_FILE_SIZE:
+                raise ValidationError("Die Datei ist größer als 5 MB.")
+            data["content"] = decode_upload(upload.read())
+        return data

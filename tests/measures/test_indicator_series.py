@@ -276,3 +276,57 @@ def test_the_migration_moves_current_values_and_targets_into_the_series():
     assert list(unplanned.values.values_list("kind", "value")) == [(ACTUAL, 4)]
     measured.refresh_from_db()
     assert (measured.current, measured.as_of, measured.target) == (31, day(2026, 2), 60)
+
+
+def import_values(client, indicator, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("admin:measures_indicator_import_values", args=[indicator.pk])
+    upload = SimpleUploadedFile("werte.csv", text.encode("cp1252"), content_type="text/csv")
+    return client.post(url, {"file": upload})
+
+
+def test_a_csv_adds_values_to_zeitreihe_and_zielpfad(staff):
+    indicator = with_series(make_indicator(), actual={day(2024): 10}, planned={})
+    text = "Datum;Istwert;Sollwert\n01.06.2025;22;\n2026-02-01;31,5;\n31.12.2026;;40\n"
+    assert import_values(staff, indicator, text).status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.current, indicator.as_of) == (Decimal("31.5"), day(2026, 2))
+    assert list(indicator.values.values_list("kind", "date", "value")) == [
+        (ACTUAL, day(2024), 10),
+        (ACTUAL, day(2025, 6), 22),
+        (ACTUAL, day(2026, 2), Decimal("31.5")),
+        (PLANNED, day(2026, 12, 31), 40),
+    ]
+
+
+def test_a_csv_with_a_bad_row_writes_nothing_and_says_why_in_german(staff):
+    indicator = make_indicator()
+    text = "datum;istwert;sollwert\n2025-06-01;22;\n31.02.2026;x;\n2026-03-01;;\n"
+    refused = import_values(staff, indicator, text)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Zeile 3: Datum wie 2026-03-31 oder 31.03.2026 erwartet." in page
+    assert "Zeile 3: Zahl wie 31, 31.5 oder 1.234,5 erwartet." in page
+    assert "Zeile 4: Istwert oder Sollwert fehlt." in page
+    assert not indicator.values.exists()
+    missing = import_values(staff, indicator, "tag;wert\n2025-01-01;3\n")
+    assert missing.status_code == 400
+    assert "Es fehlen die Spalten datum, istwert, sollwert" in missing.content.decode()
+
+
+def test_only_the_unit_of_the_measure_may_import_values(client, django_user_model, indicator):
+    from tests.builders import make_unit
+    from tests.conftest import signed_in_staff
+
+    text = "datum;istwert;sollwert\n2026-03-01;33;\n"
+    assert import_values(client, indicator, text).status_code == 302  # to the login
+    other, _ = signed_in_staff(django_user_model, "fremd", "Fachbereich", [make_unit()])
+    assert import_values(other, indicator, text).status_code == 403
+    own, _ = signed_in_staff(
+        django_user_model, "eigen", "Fachbereich", [indicator.measure.lead_unit]
+    )
+    assert not indicator.values.filter(date=day(2026, 3)).exists()
+    assert import_values(own, indicator, text).status_code == 302
+    assert indicator.values.get(date=day(2026, 3)).value == 33
