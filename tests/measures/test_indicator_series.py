@@ -330,3 +330,14 @@ def test_only_the_unit_of_the_measure_may_import_values(client, django_user_mode
     assert not indicator.values.filter(date=day(2026, 3)).exists()
     assert import_values(own, indicator, text).status_code == 302
     assert indicator.values.get(date=day(2026, 3)).value == 33
+
+
+def test_the_steckbrief_pdf_lists_the_series_as_a_table(client, indicator):
+    from tests.measures.test_publications import pdf, text_of
+
+    reader, _ = pdf(client, f"/massnahmen/{indicator.measure.code}/steckbrief.pdf")
+    text = text_of(reader).replace("\N{NO-BREAK SPACE}", " ")
+    assert "31 von 60 Anlagen, Ziel 2026: 40 — hinter dem Plan" in text
+    assert "Zeitreihe und Zielpfad: Anlagen mit Solarstrom" in text
+    assert "01.02.2026 31 Anlagen –" in text
+    assert "31.12.2030 – 60 Anlagen" in text
