@@ -260,7 +260,7 @@ def strategy_context():
         "tags",
         current_updates(),
         "milestones",
-        "indicators__values",
+        "indicators",
         "online_services",
         "council_documents",
         chronological_postponements(),
