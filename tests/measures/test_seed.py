@@ -3,9 +3,17 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from measures.models import LifeSituation, Measure, OnlineService, StatusUpdate
+from measures.models import (
+    Indicator,
+    IndicatorValue,
+    LifeSituation,
+    Measure,
+    OnlineService,
+    StatusUpdate,
+)
 from measures.publications import report_context
 from measures.updates import finished_on
 from strategy.models import Principle, SubStrategy
@@ -76,6 +84,26 @@ class TestTheLoadedSeed:
             measure.full_clean()
         assert Measure.objects.filter(finished_on__isnull=False).exists()
         assert StatusUpdate.objects.count() > Measure.objects.count()
+
+    def test_seed_kennzahlen_keep_their_values_as_the_start_of_their_zeitreihe(self):
+        seeded = [
+            item["fields"]
+            for item in json.loads((settings.BASE_DIR / "fixtures" / "measures.json").read_text())
+            if item["model"] == "measures.indicator" and item["fields"]["current"] is not None
+        ]
+        assert seeded
+        for fields in seeded:
+            indicator = Indicator.objects.get(
+                measure__code=fields["measure"][0], name=fields["name"]
+            )
+            assert (str(indicator.current), str(indicator.as_of)) == (
+                fields["current"],
+                fields["as_of"],
+            )
+            actual = indicator.values.filter(kind=IndicatorValue.Kind.ACTUAL)
+            assert [(str(v.date), str(v.value)) for v in actual] == [
+                (fields["as_of"], fields["current"])
+            ]
 
     def test_seed_services_lead_somewhere_without_inventing_addresses(self):
         """Addresses of Iserlohn's services are not publicly known: the seed uses only the

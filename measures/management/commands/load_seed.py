@@ -58,6 +58,9 @@ def start_series():
     values gets its current value as first Istwert and its Zielwert as Sollwert at the
     planned end of its measure (measures/series.py)."""
     for indicator in Indicator.objects.filter(values__isnull=True).select_related("measure"):
+        # The current value first: recording a Sollwert makes the Kennzahl's current value
+        # its latest Istwert, which would be none yet.
+        take_current(indicator=indicator)
         end = indicator.measure.end_date
         if end is not None:
             record_value(
@@ -66,7 +69,6 @@ def start_series():
                 value=indicator.target,
                 kind=IndicatorValue.Kind.PLANNED,
             )
-        take_current(indicator=indicator)
 
 
 def date_creation_in_history():
