@@ -5,8 +5,10 @@ version (a database row, see strategy.ContentVersion), so the next request on an
 renders anew. What the cache keeps is the finished answer, compressed where the client
 accepts gzip; conditional requests for it are answered with 304.
 
-Only requests that carry no cookie but the CSRF one are served from the cache: signed-in
-editors see drafts, and a message after a form post belongs to one visitor. Only plain
+Requests that carry the session or the messages cookie are never served from the cache:
+signed-in editors see drafts, and a message after a form post belongs to one visitor.
+Other cookies (the CSRF one, a city-wide cookie of another site on the same domain,
+anything made up) change no page, so they do not open a way around the cache. Only plain
 200 answers that set no cookie are kept, and only for query strings made of the
 parameters the portal knows (so made-up ones cannot fill the cache). The key also holds
 the time of the last change (a restored or other database starts its numbers anew) and
@@ -21,6 +23,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
@@ -34,6 +37,9 @@ TIMEOUT = 60 * 60 * 24
 TIMEOUT_WITH_QUERY = 60 * 60
 EXCLUDED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
 MAX_QUERY_LENGTH = 300
+# The cookies that make a page one visitor's own: the session and the messages shown
+# after a form post (kept in a cookie of their own while they fit).
+MESSAGES_COOKIE = CookieStorage.cookie_name
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +150,8 @@ class PageCacheMiddleware:
             getattr(settings, "PAGE_CACHE", True)
             and request.method == "GET"
             and not request.path.startswith(EXCLUDED_PREFIXES)
-            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and MESSAGES_COOKIE not in request.COOKIES
             and "Authorization" not in request.headers
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
             and set(request.GET) <= known_parameters()

@@ -116,3 +116,18 @@ def test_pages_of_an_earlier_release_or_database_are_not_served(client, monkeypa
     monkeypatch.setattr(pagecache, "release", lambda: "neu")
     fresh = Client()  # a new server process of the next release
     assert get(fresh, url)[1] > 1
+
+
+def test_cookies_the_portal_does_not_set_do_not_bypass_the_cache(client):
+    measure = make_measure(title="Terminvergabe online")
+    url = reverse("measures:measure-detail", args=[measure.code])
+    get(client, url)
+    # A cookie of another site on the city's domain, or a made-up one, changes no page.
+    stranger = Client(headers={"Cookie": "x=1; _pk_id.3.abcd=9f"})
+    response, queries = get(stranger, url)
+    assert response.status_code == 200 and "Terminvergabe online" in response.text
+    assert queries == 1  # served from the cache: the content version only
+    # The session and the messages after a form post still make a page the visitor's own.
+    for cookie in ("sessionid=abc", "messages=xyz"):
+        response, queries = get(Client(headers={"Cookie": cookie}), url)
+        assert response.status_code == 200 and queries > 1, cookie
