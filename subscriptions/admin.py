@@ -6,26 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from iserlohn_digital.roles import is_redaktion
+from measures.admin import ReadOnlyAdmin
 
 from .models import Subscription
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdmin):
     def has_module_permission(self, request):
         return is_redaktion(request.user)
 
     def has_view_permission(self, request, obj=None):
         return obj is None and is_redaktion(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -3,7 +3,9 @@ from django import forms
 from .models import Subscription
 
 
-class SubscribeForm(forms.Form):
+class OverviewForm(forms.Form):
+    """An address: to ask for the link to the overview of its subscriptions."""
+
     email = forms.EmailField(
         label="E-Mail-Adresse",
         max_length=254,
@@ -12,6 +14,12 @@ class SubscribeForm(forms.Form):
             "invalid": "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
         },
     )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class SubscribeForm(OverviewForm):
     frequency = forms.ChoiceField(
         label="Wie oft?",
         choices=Subscription.Frequency.choices,
@@ -23,9 +31,6 @@ class SubscribeForm(forms.Form):
     key = forms.CharField(max_length=120, required=False, widget=forms.HiddenInput)
     # Left empty by people, filled in by bots (hidden from both sight and screen readers).
     website = forms.CharField(required=False)
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -50,17 +55,3 @@ def _exists(target: str, key: str) -> bool:
     if target == T.FIELD:
         return FieldOfAction.objects.published().filter(slug=key).exists()
     return Tag.objects.filter(slug=key).exists()
-
-
-class OverviewForm(forms.Form):
-    email = forms.EmailField(
-        label="E-Mail-Adresse",
-        max_length=254,
-        error_messages={
-            "required": "Bitte geben Sie Ihre E-Mail-Adresse an.",
-            "invalid": "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
-        },
-    )
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
