@@ -61,6 +61,7 @@ run: $(VENV)/.installed messages
 	$(DEV_ENV) $(MANAGE) load_seed
 	$(DEV_ENV) $(MANAGE) renew_publications
 	$(DEV_ENV) $(MANAGE) schedule_reminders
+	$(DEV_ENV) $(MANAGE) schedule_subscription_mails
 	$(DEV_ENV) $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
