@@ -1,5 +1,6 @@
 """Mail sent outside the request: a slow or hung mail server must not hold up a page.
 
+`templated_mail()` builds a mail in plain text with an HTML part from a pair of templates.
 `send_later(message_kwargs)` hands an e-mail (the keyword arguments of Django's
 `EmailMessage`) to one background thread per process and returns at once. A failure is
 logged as a warning; whatever the mail reports is stored in the database beforehand, so
@@ -10,7 +11,9 @@ import concurrent.futures
 import logging
 import threading
 
-from django.core.mail import EmailMessage
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +22,20 @@ logger = logging.getLogger(__name__)
 _executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
 _pending: set[concurrent.futures.Future] = set()
 _lock = threading.Lock()
+
+
+def templated_mail(*, subject, to, template, context, headers=None) -> EmailMultiAlternatives:
+    """The mail of `template`.txt with `template`.html as its HTML part; both templates
+    get `site_url` for their links."""
+    context = {**context, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=to,
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
 
 
 def _send(message_kwargs: dict) -> None:

@@ -14,12 +14,11 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from iserlohn_digital.mail import templated_mail
 from measures.models import Measure, StatusUpdate
 
 from . import tokens
@@ -161,20 +160,19 @@ def _send(email, subscriptions, subject, template, context) -> int:
     )
     context = {
         **context,
-        "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
         "manage_url": absolute(reverse("subscriptions:manage", args=[tokens.manage_token(email)])),
     }
-    message = EmailMultiAlternatives(
+    message = templated_mail(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
         to=[email],
+        template=template,
+        context=context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     try:
         message.send()
     except Exception as error:  # the mail server refused: the others still get theirs

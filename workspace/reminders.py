@@ -13,12 +13,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from iserlohn_digital.mail import templated_mail
 from iserlohn_digital.roles import is_redaktion
 from measures.models import Measure
 
@@ -159,23 +158,4 @@ def _settings_url():
 
 
 def send(*, subject, to, template, context):
-    context = {**context, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{template}.txt", context), to=to
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
-
-
-def next_slot(after: datetime.datetime, *, weekly: bool) -> datetime.datetime:
-    """The next REMINDER_HOUR o'clock (local time) after `after`, on REMINDER_WEEKDAY if
-    `weekly`."""
-    local = timezone.localtime(after)
-    day = local.date()
-    while True:
-        moment = timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time(settings.REMINDER_HOUR))
-        )
-        if moment > after and (not weekly or day.weekday() == settings.REMINDER_WEEKDAY):
-            return moment
-        day += datetime.timedelta(days=1)
+    templated_mail(subject=subject, to=to, template=template, context=context).send()

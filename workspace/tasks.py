@@ -2,7 +2,8 @@
 run when it runs; `manage.py schedule_reminders` makes sure exactly one of each waits."""
 
 from django.tasks import task
-from django.utils import timezone
+
+from iserlohn_digital.periodic import on_reminder_weekday, schedule
 
 
 @task
@@ -13,7 +14,7 @@ def send_weekly_digests() -> int:
     try:
         return send_digests()
     finally:
-        schedule(send_weekly_digests, weekly=True)
+        schedule(send_weekly_digests, on=on_reminder_weekday)
 
 
 @task
@@ -24,22 +25,9 @@ def notify_stale_measures() -> int:
     try:
         return notify_stale()
     finally:
-        schedule(notify_stale_measures, weekly=False)
-
-
-def schedule(reminder_task, *, weekly: bool):
-    """Enqueues `reminder_task` for its next slot unless a run of it is waiting already."""
-    from django_tasks_db.models import DBTaskResult
-
-    from .reminders import next_slot
-
-    waiting = DBTaskResult.objects.filter(
-        task_path=reminder_task.module_path, status="READY"
-    ).exists()
-    if not waiting:
-        reminder_task.using(run_after=next_slot(timezone.now(), weekly=weekly)).enqueue()
+        schedule(notify_stale_measures)
 
 
 def schedule_all():
-    schedule(send_weekly_digests, weekly=True)
-    schedule(notify_stale_measures, weekly=False)
+    schedule(send_weekly_digests, on=on_reminder_weekday)
+    schedule(notify_stale_measures)
