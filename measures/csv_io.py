@@ -136,6 +136,13 @@ def decode_upload(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def read_upload(upload) -> str:
+    """The text of an uploaded CSV file, refused when larger than MAX_FILE_SIZE."""
+    if upload.size > MAX_FILE_SIZE:
+        raise ValidationError("Die Datei ist größer als 5 MB.")
+    return decode_upload(upload.read())
+
+
 def _delimiter(text: str) -> str:
     """The column separator of the file, by its header line: semicolon or comma."""
     header = text.split("\n", 1)[0]
@@ -726,9 +733,7 @@ class ImportForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload:
-            if upload.size > MAX_FILE_SIZE:
-                raise ValidationError("Die Datei ist größer als 5 MB.")
-            data["content"] = decode_upload(upload.read())
+            data["content"] = read_upload(upload)
             data["pending"] = None
         elif data.get("pending"):
             data["content"] = data["pending"].content
@@ -876,7 +881,5 @@ class IndicatorValuesUploadForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload:
-            if upload.size > MAX_FILE_SIZE:
-                raise ValidationError("Die Datei ist größer als 5 MB.")
-            data["content"] = decode_upload(upload.read())
+            data["content"] = read_upload(upload)
         return data
