@@ -26,11 +26,16 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from strategy.signals import content_changed
+
         from . import checks  # noqa: F401 – registers the deployment checks
         from .db import set_statement_timeout
+        from .pagecache import publish_version
         from .pdf import patch_pydyf
         from .pdf_structure import patch_weasyprint_tags
 
         patch_pydyf()
         patch_weasyprint_tags()
         connection_created.connect(set_statement_timeout, dispatch_uid="statement-timeout")
+        # Each committed edit is copied beside the cached pages, for every app server.
+        content_changed.connect(publish_version, dispatch_uid="publish-content-version")

@@ -7,6 +7,10 @@ safe to share between threads (it takes a connection from its pool for each comm
 Everything the portal caches can be computed again, so a Redis that is away, hung or full
 must not take the site down: reads then find nothing and writes are dropped, with a
 warning in the log. (Rate limits are not kept here but in the database.)
+
+The page cache keeps the content version beside the pages (iserlohn_digital/pagecache.py):
+`get_with_token` reads a page and that version in one round trip, `publish_token` writes
+the version unless Redis holds a newer one already.
 """
 
 import logging
@@ -81,3 +85,46 @@ class SharedClientRedisCache(RedisCache):
 
     def clear(self):
         return self._guarded(super().clear, False)
+
+    # A version token is "<number>.<microseconds of the change>"; it is stored as plain
+    # text (not pickled), so a Lua script can compare it.
+    _PUBLISH = """
+        local current = redis.call('GET', KEYS[1])
+        if current then
+            local number, stamp = string.match(current, '^(%d+)%.(%d+)$')
+            if number and tonumber(number) >= tonumber(ARGV[2])
+                    and tonumber(stamp) >= tonumber(ARGV[3]) then
+                return 0
+            end
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
+        return 1
+    """
+
+    def get_with_token(self, token_key, key):
+        """The version token under `token_key` and the value under `key`, in one MGET;
+        (None, None) while Redis is away."""
+
+        def read():
+            client = self._cache.get_client(key)
+            token, value = client.mget(
+                [self.make_and_validate_key(token_key), self.make_and_validate_key(key)]
+            )
+            if value is not None:
+                value = self._cache._serializer.loads(value)
+            return (token.decode() if token is not None else None), value
+
+        return self._guarded(read, (None, None))
+
+    def publish_token(self, token_key, token: str, timeout: int) -> None:
+        """Store `token` unless the stored one is as new or newer in both its number and
+        its time (a slower server must not put back the version before the last edit; a
+        restored database, with smaller numbers but a later time, does replace it)."""
+        number, stamp = token.split(".")
+
+        def publish():
+            client = self._cache.get_client(token_key, write=True)
+            key = self.make_and_validate_key(token_key)
+            client.eval(self._PUBLISH, 1, key, token, number, stamp, timeout)
+
+        self._guarded(publish, None)
