@@ -58,7 +58,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.id
-            log_request(request, response, start)
+            log_request(request, response.status_code, start)
             return response
         finally:
             request_id_var.reset(token)
@@ -70,19 +70,19 @@ def request_id_of(request) -> str:
     return incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
 
 
-def log_request(request, response, start: float) -> None:
+def log_request(request, status: int, start: float) -> None:
     """The one log line of a request (also of a page the cache answers before Django)."""
     path = logged_path(request.path)
     access_log.info(
         "%s %s %s",
         request.method,
         path,
-        response.status_code,
+        status,
         extra={
             "request_id": request.id,
             "method": request.method,
             "path": path,
-            "status": response.status_code,
+            "status": status,
             "duration_ms": round((time.monotonic() - start) * 1000, 1),
         },
     )

@@ -31,6 +31,7 @@ import functools
 import hashlib
 import logging
 import time
+from http import HTTPStatus
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +60,10 @@ MESSAGES_COOKIE = CookieStorage.cookie_name
 # database within minutes at the latest.
 VERSION_KEY = "content-version"
 VERSION_TIMEOUT = 5 * 60
+# The headers of a conditional request.
+CONDITIONAL = frozenset(
+    ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+)
 # What the front layer found, handed on to the middleware so it need not read again.
 LOOKUP = "iserlohn_digital.page_lookup"
 
@@ -243,13 +248,16 @@ class PageCacheFront:
         request.id = request_id_of(request)
         reset = request_id_var.set(request.id)
         try:
-            response = cached_response(request, entry)
-            response["X-Request-ID"] = request.id
-            log_request(request, response, start)
+            if CONDITIONAL.intersection(environ):  # 304, or 412 for a failed precondition
+                response = cached_response(request, entry)
+                status, headers, content = response.status_code, response.items(), response.content
+            else:  # the kept answer as it is, without building a response object
+                _token, status, headers, content = entry
+            log_request(request, status, start)
         finally:
             request_id_var.reset(reset)
-        status = f"{response.status_code} {response.reason_phrase}"
-        return status, list(response.items()), response.content
+        headers = [*headers, ("X-Request-ID", request.id)]
+        return f"{status} {HTTPStatus(status).phrase}", headers, content
 
 
 class PageCacheMiddleware:
