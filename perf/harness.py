@@ -143,13 +143,15 @@ def gunicorn(env: dict[str, str], port: int, app: str = "iserlohn_digital.wsgi",
         stop(process)
         log.close()
         markers = ('"level": "ERROR"', '"level": "CRITICAL"', "[CRITICAL]", "WORKER TIMEOUT")
-        errors = [
-            line
-            for line in Path(log_path).read_text().splitlines()
-            if any(marker in line for marker in markers)
-        ]
+        lines = Path(log_path).read_text().splitlines()
+        errors = [line for line in lines if any(marker in line for marker in markers)]
         if errors:
             print(f"gunicorn meldete {len(errors)} Fehler, z. B.: {errors[0][:300]}")
+        # Workers renewed after max_requests (gunicorn.conf.py) during the drives: each
+        # renewal can show in p99.
+        renewed = sum("Autorestarting worker" in line for line in lines)
+        if renewed:
+            print(f"gunicorn :{port}: {renewed} Worker nach max_requests erneuert")
         os.unlink(log_path)
 
 
