@@ -667,13 +667,6 @@ class MeasureAdmin(OwnUnitMixin, HistoryAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        # The list's "Stand vom" column, in the list's one query; other pages need no date.
-        if getattr(request.resolver_match, "url_name", "") == "measures_measure_changelist":
-            return queryset.with_last_update()
-        return queryset
-
     def get_list_filter(self, request):
         return self.list_filter if is_redaktion(request.user) else self.OWN_LIST_FILTER
 

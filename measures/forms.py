@@ -206,7 +206,6 @@ class CatalogueForm(forms.Form):
         if sort == "ende":
             return measures.order_by("end_date", "code")
         if sort == "aktualisiert":
-            # `last_update_on` comes from MeasureQuerySet.with_last_update().
             return measures.order_by(F("last_update_on").desc(nulls_last=True), "code")
         return measures.order_by("code")
 

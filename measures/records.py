@@ -379,8 +379,6 @@ def for_records(measures: QuerySet | None = None) -> QuerySet:
     of `measures` is kept."""
     if measures is None:
         measures = Measure.objects.published().order_by("code")
-    if "last_update_on" not in measures.query.annotations:
-        measures = measures.listing()
     return measures.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
         "goals", "tags", "indicators__values", "milestones", "online_services"
     )

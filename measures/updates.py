@@ -21,6 +21,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import Measure, Status, StatusUpdate
+from .models.measures import latest_update_date
 
 NOTE_REQUIRED = "Bitte kurz vermerken, was sich geändert hat."
 
@@ -54,19 +55,36 @@ def follow_latest(measure_id, *, changed_at=None) -> Measure:
         .order_by("-date", "-recorded_at")
         .values_list("status", "progress", "date")
     )
+    # The date of the latest update follows every change, also the last one deleted.
+    last_update_on = history[0][2] if history else None
     if not history:
-        return measure
-    (status, progress, _) = history[0]
-    stand = (status, progress, finished_on(history))
+        stand = (measure.status, measure.progress, measure.finished_on)
+    else:
+        (status, progress, _) = history[0]
+        stand = (status, progress, finished_on(history))
     if (measure.status, measure.progress, measure.finished_on) != stand:
         measure.status, measure.progress, measure.finished_on = stand
+        measure.last_update_on = last_update_on
         # The measure's history dates this change at the moment the update was recorded:
         # the history page finds the update's note by it (MeasureAdmin).
         if changed_at is not None:
             measure._history_date = changed_at
-        measure.save(update_fields=["status", "progress", "finished_on", "updated_at"])
+        measure.save(
+            update_fields=["status", "progress", "finished_on", "last_update_on", "updated_at"]
+        )
         measure.__dict__.pop("_history_date", None)
+    elif measure.last_update_on != last_update_on:
+        # Only the date: no new version of the measure in its history.
+        Measure.objects.filter(pk=measure.pk).update(last_update_on=last_update_on)
+        measure.last_update_on = last_update_on
     return measure
+
+
+def refresh_last_update(measures=None) -> None:
+    """Set `last_update_on` of `measures` (a queryset, by default all) from their status
+    updates: after writes that bypass `record_stand`, as loading a fixture or a backup."""
+    measures = Measure.objects.all() if measures is None else measures
+    measures.update(last_update_on=latest_update_date())
 
 
 @transaction.atomic

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_safe
 from iserlohn_digital.clientip import client_ip
 from iserlohn_digital.framing import embeddable
 from iserlohn_digital.roles import sees_drafts
-from strategy.models import ContentVersion, SubStrategy
+from strategy.models import ContentVersion
 
 from . import changes, charts, online_services, publications, renders, series
+from . import dashboard as dashboard_figures
 from .forms import CatalogueForm, ReportForm, quarter_ends
 from .models import (
     FieldOfAction,
@@ -117,31 +118,30 @@ DASHBOARD_LIMIT = LIMIT = 30
 
 @require_safe
 def dashboard(request):
-    published, today = Measure.objects.published(), timezone.localdate()
+    today = timezone.localdate()
     first, last = charts.roadmap_span(today)
-    roadmap = published.open().scheduled_within(first, last).order_by("end_date", "code")
-    overdue = published.overdue(today).listing().order_by("end_date", "code")
-    stale = published.stale(today).listing().order_by("code")
-    status_counts = published.count_by_status()
-    figures = published.figures(running=roadmap, overdue=overdue)
-    fields = FieldOfAction.objects.published().select_related("substrategy").with_progress()
-    behind = series.behind_plan(Indicator.objects.published().with_path().order_by("measure__code"))
+    counts = dashboard_figures.figures(today, first, last)
+    shown = dashboard_figures.lists(today, first, last, LIMIT)
+    behind = series.behind_plan(
+        Indicator.objects.published().with_path().order_by("measure__code", "pk")
+    )
+    figures = counts["figures"]
     return render(
         request,
         "measures/dashboard.html",
         {
-            "total": sum(status_counts.values()),
-            **charts.dashboard_charts(status_counts, fields, roadmap[:LIMIT], first, last),
-            "fields": fields,
-            "substrategies": SubStrategy.objects.with_progress(published.counted()).order_by(
-                "position"
+            "total": sum(counts["status_counts"].values()),
+            **charts.dashboard_charts(
+                counts["status_counts"], counts["fields"], shown["roadmap"], first, last
             ),
+            "fields": counts["fields"],
+            "substrategies": counts["substrategies"],
             "figures": figures,
             "running_count": figures["running"],
-            "overdue": overdue[:LIMIT],
+            "overdue": shown["overdue"],
             "overdue_count": figures["overdue"],
-            "stale": stale[:LIMIT],
-            "stale_count": stale.count(),
+            "stale": shown["stale"],
+            "stale_count": counts["stale_count"],
             "stale_days": settings.STALE_AFTER_DAYS,
             "limit": LIMIT,
             "recent": StatusUpdate.objects.published().current().newest()[:10],

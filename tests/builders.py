@@ -11,6 +11,7 @@ from measures.models import (
     OrganisationalUnit,
     StatusUpdate,
 )
+from measures.updates import refresh_last_update
 from strategy.models import Goal, Principle, SubStrategy
 
 _numbers = itertools.count(1)
@@ -103,7 +104,12 @@ def make_update(measure: Measure, **overrides) -> StatusUpdate:
         "progress": measure.progress,
         "note": "Stand erfasst.",
     }
-    return StatusUpdate.objects.create(**(values | overrides))
+    update = StatusUpdate.objects.create(**(values | overrides))
+    # Saved around record_stand (the Stand stays as it is), but the stored date of the
+    # latest update follows, as it does for every channel.
+    refresh_last_update(Measure.objects.filter(pk=update.measure_id))
+    measure.refresh_from_db(fields=["last_update_on"])
+    return update
 
 
 def make_world(measure_count: int, *, substrategy=None) -> dict:

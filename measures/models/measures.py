@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Case, Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -18,6 +18,7 @@ from iserlohn_digital.roles import is_redaktion, sees_drafts
 from strategy.codes import validator
 from strategy.models import MARKDOWN_HELP, FullUrlMixin, Goal, PublishedQuerySet
 
+from .. import nested
 from ..codes import MEASURE_CODE
 from ..search import search_measures
 from .addresses import validate_https
@@ -68,8 +69,9 @@ class MeasureQuerySet(PublishedQuerySet):
 
     def listing(self):
         """What every list of measures shows (catalogue, PDFs, open data, API): Handlungsfeld
-        with Teilstrategie, lead unit and the date of the latest update, in one query."""
-        return self.select_related("field_of_action__substrategy", "lead_unit").with_last_update()
+        with Teilstrategie and lead unit (the date of the latest update is the measure's
+        own `last_update_on`), in one query."""
+        return self.select_related("field_of_action__substrategy", "lead_unit")
 
     def search(self, query):
         """Measures matching `query` (text or a parsed `search.Query`), annotated with
@@ -111,11 +113,7 @@ class MeasureQuerySet(PublishedQuerySet):
     def stale(self, day: datetime.date):
         """Active measures without a status update for longer than STALE_AFTER_DAYS on
         `day`; one that never had an update counts from its creation (status.is_stale)."""
-        return (
-            self.active()
-            .annotate(_last_seen=Coalesce(_latest_update_date(), models.F("created_at__date")))
-            .filter(_last_seen__lt=stale_cutoff(day))
-        )
+        return self.active().filter(never_seen_since(stale_cutoff(day)))
 
     def scheduled_within(self, first, last):
         """Measures with a planned start and end whose period overlaps `first` to `last`
@@ -129,29 +127,28 @@ class MeasureQuerySet(PublishedQuerySet):
             Q(end_date__gte=start) | Q(end_date__isnull=True),
         ).exclude(start_date__isnull=True, end_date__isnull=True)
 
-    def with_last_update(self):
-        """Annotates `last_update_on`: the date of the latest status update, if any.
-
-        A subquery, not an aggregate: counting the rows for a pagination then needs no
-        grouping of the whole table."""
-        return self.annotate(last_update_on=_latest_update_date())
-
     def with_details(self, user=None):
         """Everything a measure's page shows, of the related goals and measures only what
-        `user` may see (without a user: what the public sees, as in its Steckbrief)."""
+        `user` may see (without a user: what the public sees, as in its Steckbrief): the
+        short lists inside the measure's query (measures/nested.py), the dependencies both
+        ways in one more; for the page of one measure."""
         user = user or AnonymousUser()
-        return self.select_related("field_of_action__substrategy", "lead_unit").prefetch_related(
-            Prefetch("goals", Goal.objects.visible_to(user)),
-            Prefetch("dependencies", Measure.objects.visible_to(user)),
-            Prefetch("dependents", Measure.objects.visible_to(user)),
-            "tags",
-            current_updates(),
-            "milestones",
-            "indicators__values",
-            "online_services",
-            "council_documents",
-            chronological_postponements(),
+        queryset = (
+            self.select_related("field_of_action__substrategy", "lead_unit")
+            .annotate(**_nested_lists())
+            .prefetch_related(
+                Prefetch("goals", Goal.objects.visible_to(user)), "tags", current_updates()
+            )
         )
+        queryset._iterable_class = _DetailsIterable
+        queryset._details_user = user
+        return queryset
+
+    def _clone(self):
+        clone = super()._clone()
+        if hasattr(self, "_details_user"):
+            clone._details_user = self._details_user
+        return clone
 
     def count_by_status(self) -> dict:
         """How many measures each status has, every status in workflow order."""
@@ -195,15 +192,110 @@ class MeasureQuerySet(PublishedQuerySet):
 
     def related_to(self, measure, limit=5):
         """Up to `limit` other measures of the same Handlungsfeld or with a shared
-        Schlagwort, those sharing most Schlagwörter first."""
+        Schlagwort, those sharing most Schlagwörter first.
+
+        Two steps: the `limit` best are ranked by their keys alone (counts from the tag
+        index, codes), and only they are read whole; ranking whole rows grouped by measure
+        read the wide measures table (search text and vector are inline)."""
         tag_ids = [tag.pk for tag in measure.tags.all()]
-        shared = Q(tagged_items__tag__in=tag_ids)
-        return (
-            self.exclude(pk=measure.pk)
-            .filter(Q(field_of_action=measure.field_of_action_id) | shared)
-            .annotate(shared=Count("tagged_items", filter=shared))
-            .order_by("-shared", "code")[:limit]
+        tagged = TaggedMeasure.objects.filter(tag__in=tag_ids)
+        shared = Coalesce(
+            Subquery(
+                tagged.filter(content_object=OuterRef("pk"))
+                .order_by()
+                .values("content_object")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
         )
+        best = (
+            self.exclude(pk=measure.pk)
+            .filter(
+                Q(field_of_action=measure.field_of_action_id)
+                | Q(pk__in=tagged.values("content_object"))
+            )
+            .annotate(shared=shared)
+            .order_by("-shared", "code")
+            .values("pk")[:limit]
+        )
+        return (
+            Measure.objects.filter(pk__in=best).annotate(shared=shared).order_by("-shared", "code")
+        )
+
+
+def _nested_lists() -> dict:
+    from .council import CouncilDocument
+    from .online_services import OnlineService
+    from .progress import Indicator, IndicatorValue, Milestone
+
+    return {
+        name: nested.rows(model.objects.all(), link, ordering)
+        for name, (model, link, ordering) in {
+            "_milestones": (Milestone, "measure", None),
+            "_indicators": (Indicator, "measure", None),
+            "_indicator_values": (IndicatorValue, "indicator__measure", None),
+            "_online_services": (OnlineService, "measure", None),
+            "_council_documents": (CouncilDocument, "measure", None),
+            # Oldest first, as the Steckbrief lists them.
+            "_postponements": (Postponement, "measure", ["recorded_at"]),
+        }.items()
+    }
+
+
+class _DetailsIterable(models.query.ModelIterable):
+    """Measures of `with_details()`: the short lists read with each turned into its
+    prefetched related objects, and its dependencies and dependents (visible to the user)
+    read in one query."""
+
+    def __iter__(self):
+        from .council import CouncilDocument
+        from .online_services import OnlineService
+        from .progress import Indicator, IndicatorValue, Milestone
+
+        user = getattr(self.queryset, "_details_user", None) or AnonymousUser()
+        for measure in super().__iter__():
+            indicators = nested.instances(Indicator, measure.__dict__.pop("_indicators"))
+            values = nested.instances(IndicatorValue, measure.__dict__.pop("_indicator_values"))
+            for indicator in indicators:
+                nested.attach(
+                    indicator, "values", [v for v in values if v.indicator_id == indicator.pk]
+                )
+            nested.attach(measure, "indicators", indicators)
+            for name, model, ordering in [
+                ("milestones", Milestone, None),
+                ("online_services", OnlineService, None),
+                ("council_documents", CouncilDocument, None),
+                ("postponements", Postponement, ["recorded_at"]),
+            ]:
+                data = measure.__dict__.pop(f"_{name}")
+                nested.attach(measure, name, nested.instances(model, data, ordering))
+            _attach_dependencies(measure, user)
+            yield measure
+
+
+def _attach_dependencies(measure, user) -> None:
+    """Read the measures `measure` depends on and those depending on it in one query and
+    store them as their prefetched many-to-many relations."""
+    link = Measure.dependencies.through.objects
+    # The other end of each link, one subquery: an index lookup per linked measure.
+    others = link.filter(Q(from_measure=measure.pk) | Q(to_measure=measure.pk)).annotate(
+        other=Case(When(from_measure=measure.pk, then="to_measure"), default="from_measure")
+    )
+    linked = list(
+        Measure.objects.visible_to(user)
+        .filter(pk__in=others.values("other"))
+        .annotate(
+            _depended_on=Exists(link.filter(from_measure=measure.pk, to_measure=OuterRef("pk"))),
+            _depending=Exists(link.filter(from_measure=OuterRef("pk"), to_measure=measure.pk)),
+        )
+    )
+    for name, flag in (("dependencies", "_depended_on"), ("dependents", "_depending")):
+        manager = getattr(measure, name)
+        queryset = manager.get_queryset()
+        queryset._result_cache = [other for other in linked if getattr(other, flag)]
+        queryset._prefetch_done = True
+        measure._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
 
 
 def chronological_postponements() -> Prefetch:
@@ -211,9 +303,16 @@ def chronological_postponements() -> Prefetch:
     return Prefetch("postponements", Postponement.objects.order_by("recorded_at"))
 
 
-def _latest_update_date():
+def latest_update_date():
+    """The date of a measure's latest status update in the public record, as a subquery;
+    stored as `Measure.last_update_on` (measures/updates.py)."""
     latest = StatusUpdate.objects.current().filter(measure=OuterRef("pk")).order_by("-date")
     return Subquery(latest.values("date")[:1])
+
+
+def never_seen_since(day: datetime.date) -> Q:
+    """Measures last seen (latest status update, or creation without one) before `day`."""
+    return Q(last_update_on__lt=day) | Q(last_update_on__isnull=True, created_at__date__lt=day)
 
 
 class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
@@ -330,6 +429,13 @@ class Measure(FullUrlMixin, models.Model):
         help_text="Angaben zur Veranschaulichung; von der Redaktion zu ersetzen.",
     )
     created_at = models.DateTimeField("angelegt", default=timezone.now, editable=False)
+    # The date of the latest status update in the public record, kept by
+    # measures/updates.py (never by a save of the measure, see _do_update): the dashboard
+    # and the lists read it without a look at the updates. Derived, so left out of
+    # backups and history and recomputed on restore.
+    last_update_on = models.DateField(
+        "letzte Statusmeldung", null=True, blank=True, editable=False, serialize=False
+    )
     updated_at = models.DateTimeField("geändert", auto_now=True)
     # What the search looks at, kept current on every write (measures/search.py); left
     # out of backups and exports, as it is derived and recomputed on restore.
@@ -341,7 +447,7 @@ class Measure(FullUrlMixin, models.Model):
     # history shows what really changed.
     history = HistoricalRecords(
         m2m_fields=[goals, dependencies],
-        excluded_fields=["updated_at", "search_text", "search_vector"],
+        excluded_fields=["updated_at", "search_text", "search_vector", "last_update_on"],
     )
 
     class Meta:
@@ -349,6 +455,28 @@ class Measure(FullUrlMixin, models.Model):
         verbose_name = "Maßnahme"
         verbose_name_plural = "Maßnahmen"
         permissions = [("publish_measure", "Maßnahmen veröffentlichen und importieren")]
+        # Covering indexes: the dashboard's counts and the ranking of related measures
+        # read them alone, not the wide rows (search text and vector are inline).
+        indexes = [
+            models.Index(
+                fields=[
+                    "field_of_action",
+                    "is_published",
+                    "status",
+                    "progress",
+                    "start_date",
+                    "end_date",
+                    "last_update_on",
+                    "created_at",
+                ],
+                name="measure_dashboard_figures",
+            ),
+            models.Index(
+                fields=["field_of_action", "is_published", "code", "id"], name="measure_related"
+            ),
+            # The dashboard's roadmap and overdue measures, by planned end.
+            models.Index(fields=["end_date", "code"], name="measure_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=PROGRESS_IN_RANGE,
@@ -392,6 +520,13 @@ class Measure(FullUrlMixin, models.Model):
     def get_absolute_url(self):
         return reverse("measures:measure-detail", args=[self.code])
 
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, *args, **kwargs):
+        # A save of the whole measure (a form, an import, a reverted version) carries the
+        # date it read, or none: only measures/updates.py, naming the field, writes it.
+        if update_fields is None or "last_update_on" not in update_fields:
+            values = [value for value in values if value[0].name != "last_update_on"]
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, *args, **kwargs)
+
     def natural_key(self):
         return (self.code,)
 
@@ -434,14 +569,8 @@ class Measure(FullUrlMixin, models.Model):
 
     @property
     def last_update(self):
-        """Date of the latest status update: the public "Stand" of the measure.
-
-        Uses the `last_update_on` annotation of `with_last_update()` where present, else
-        the (prefetched) updates.
-        """
-        if hasattr(self, "last_update_on"):
-            return self.last_update_on
-        return max((u.date for u in self.public_updates()), default=None)
+        """Date of the latest status update: the public "Stand" of the measure."""
+        return self.last_update_on
 
     @property
     def partner_list(self) -> list[str]:

@@ -1,7 +1,7 @@
 """Milestones and Kennzahlen: what says when a measure counts as done."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -60,13 +60,30 @@ class IndicatorQuerySet(models.QuerySet):
 
     def with_path(self):
         """Kennzahlen with a current value and a Zielpfad, read with their values and
-        measure: what measures/series.py needs to tell whether one is behind its path."""
-        return (
-            self.filter(current__isnull=False, values__kind="soll")
-            .distinct()
+        measure, in one query (the values as JSON, measures/nested.py): what
+        measures/series.py needs to tell whether one is behind its path."""
+        from .. import nested
+
+        soll = IndicatorValue.objects.filter(indicator=OuterRef("pk"), kind="soll")
+        queryset = (
+            self.filter(Exists(soll), current__isnull=False)
             .select_related("measure")
-            .prefetch_related("values")
+            .annotate(_values=nested.rows(IndicatorValue.objects.all(), "indicator"))
         )
+        queryset._iterable_class = _WithValuesIterable
+        return queryset
+
+
+class _WithValuesIterable(models.query.ModelIterable):
+    """Kennzahlen of `with_path()`, each with its values as prefetched ones."""
+
+    def __iter__(self):
+        from .. import nested
+
+        for indicator in super().__iter__():
+            values = nested.instances(IndicatorValue, indicator.__dict__.pop("_values"))
+            nested.attach(indicator, "values", values)
+            yield indicator
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):

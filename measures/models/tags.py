@@ -46,6 +46,8 @@ class TaggedMeasure(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_measure_unique"),
         ]
+        # The measures sharing a Schlagwort, counted from the index alone (related measures).
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_measure_by_tag")]
 
     def natural_key(self):
         return (self.content_object.code, self.tag.name)

@@ -113,7 +113,6 @@ def measures_of(context, goal):
     measures = list(
         visible.filter(pk__in=rolled_up.values("pk"))
         .select_related("field_of_action", "lead_unit")
-        .with_last_update()
         .prefetch_related(
             Prefetch("goals", Goal.objects.filter(pk__in=[goal.pk, *(g.pk for g in subgoals)]))
         )

@@ -17,9 +17,8 @@ from tests.builders import add_measures, make_field, make_measure, make_world
 
 pytestmark = pytest.mark.django_db
 
-# The Steckbrief is the most: the measure and each list it shows (goals, dependencies both
-# ways, tags, updates, milestones, Kennzahlen and their dated values, online services,
-# council documents, postponements, related).
+# The most any page may need; test_page_queries.py holds the Steckbrief and the
+# Umsetzungsstand to fewer.
 MAX_QUERIES = 15
 
 

@@ -250,9 +250,10 @@ class TestFrozenReport:
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts[url] = len(queries)
-        # The first page of a content version also asks whether a video in Gebärdensprache
-        # is published (the header's link); the next pages find the answer in the cache.
-        assert counts == {"/berichte/": 4, "/berichte/2026-1/": 4, "/berichte/2026-1.pdf": 2}
+        # The first page of a content version also asks the header's two flags (example
+        # content published, a video in Gebärdensprache) in one query; the next pages find
+        # them in the cache.
+        assert counts == {"/berichte/": 3, "/berichte/2026-1/": 3, "/berichte/2026-1.pdf": 2}
 
     def test_an_unknown_number_is_not_found(self, client, frozen):
         for url in ("/berichte/2026-9/", "/berichte/2026-9.pdf", "/berichte/2026-9.json"):

@@ -14,6 +14,7 @@ from measures.models import (
     StatusUpdate,
 )
 from measures.series import record_value, take_current
+from measures.updates import refresh_last_update
 
 # Loaded in this order: later files refer to earlier ones by natural key.
 SEED_FIXTURES = ["strategy", "units", "measures", "pages"]
@@ -50,6 +51,8 @@ class Command(BaseCommand):
                 item.save_deferred_fields()
             date_creation_in_history()
             start_series()
+            # The fixtures hold status updates, not the date derived from them.
+            refresh_last_update()
         self.stdout.write(f"Seed-Daten: {created} angelegt, {kept} schon vorhanden.")
 
 

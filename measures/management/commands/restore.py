@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from measures.models import Measure
+from measures.updates import refresh_last_update
 from strategy.models import Principle
 
 from .backup import FILE_KEY, write_private
@@ -46,6 +47,8 @@ class Command(BaseCommand):
             write_private(fixture, json.dumps(objects, ensure_ascii=False))
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
                 call_command("loaddata", fixture, verbosity=0)
+        # A backup leaves out what is derived from the status updates.
+        refresh_last_update()
         self.stdout.write(f"Sicherung eingespielt: {file} ({len(contents)} Dateien)")
 
 

@@ -18,6 +18,7 @@ from measures.models import (
     TaggedMeasure,
 )
 from measures.search import update_search_index
+from measures.updates import refresh_last_update
 from strategy.models import ContentVersion
 
 SUBJECTS = [
@@ -182,7 +183,11 @@ class Command(BaseCommand):
             (Indicator, indicators),
         ]:
             model.objects.bulk_create(rows, batch_size=2000)
-        # bulk_create sends no signals: the search index and the content version by hand.
-        update_search_index([measure.pk for measure in measures])
+        # bulk_create sends no signals and bypasses record_stand: the search index, the
+        # date of each measure's latest update and the content version by hand.
+        ids = [measure.pk for measure in measures]
+        update_search_index(ids)
+        for start in range(0, len(ids), 500):  # within SQLite's limit of query parameters
+            refresh_last_update(Measure.objects.filter(pk__in=ids[start : start + 500]))
         ContentVersion.bump()
         self.stdout.write(f"{count} Beispielmaßnahmen erzeugt.")
