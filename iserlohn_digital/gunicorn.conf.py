@@ -9,8 +9,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # Workers are renewed now and then (against slow leaks); the application is loaded once
 # in the master, so a new worker answers at once instead of importing everything anew.
-max_requests = 20000
-max_requests_jitter = 2000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 preload_app = True
 # The application logs one JSON line per request itself (with its request id).
 accesslog = None
