@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Avg, Count, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -385,8 +385,15 @@ class ContentVersion(models.Model):
         """Mark the content as changed; the publications renew after the commit."""
         from .signals import announce_change
 
+        # The time rises with the number whatever the clocks of the servers say and
+        # whichever transaction waited for the row: the copy of the version beside the
+        # cached pages keeps the newer of two by both (iserlohn_digital/cache.py).
         updated = cls.objects.filter(pk=1).update(
-            number=models.F("number") + 1, changed_at=timezone.now()
+            number=models.F("number") + 1,
+            changed_at=Greatest(
+                models.F("changed_at") + datetime.timedelta(microseconds=1),
+                models.Value(timezone.now(), output_field=models.DateTimeField()),
+            ),
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
