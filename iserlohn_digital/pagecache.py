@@ -38,7 +38,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -75,12 +77,22 @@ def release() -> str:
     """A short fingerprint of the running code, templates and static files."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    apps = ("templates", "iserlohn_digital", "strategy", "measures", "opendata")
+    apps = (
+        "templates",
+        "iserlohn_digital",
+        "strategy",
+        "measures",
+        "opendata",
+        "reports",
+        "subscriptions",
+        "workspace",
+        "locale",
+    )
     sources = [*(base / app for app in apps), Path(settings.STATIC_ROOT) / "staticfiles.json"]
     for source in sources:
         files = sorted(source.rglob("*")) if source.is_dir() else [source]
         for path in files:
-            if path.is_file() and path.suffix in {".py", ".html", ".json", ".txt", ".xml"}:
+            if path.is_file() and path.suffix in {".py", ".html", ".json", ".txt", ".xml", ".po"}:
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:12]
@@ -119,7 +131,8 @@ def content_cache_key(kind: str, *parts: str, version=None) -> str:
 
 
 def _accepts_gzip(request) -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    # The test of Django's GZipMiddleware, so the key says what the kept page holds.
+    return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
 
 
 def version_token(number: int, changed_at: datetime.datetime) -> str:
@@ -160,7 +173,12 @@ def publish_version(**kwargs) -> None:
     is sent after each commit that changed content)."""
     from strategy.models import ContentVersion
 
-    write_version(version_token(*ContentVersion.number_and_time()))
+    try:
+        version = ContentVersion.number_and_time()
+    except DatabaseError:  # the edit is committed; the next miss puts the version back
+        logger.warning("Inhaltsversion nicht gelesen", exc_info=True)
+        return
+    write_version(version_token(*version))
 
 
 def page_key(request, today: datetime.date) -> str:
@@ -234,7 +252,9 @@ class PageCacheFront:
 
     @staticmethod
     def _hit(environ, start):
-        request = WSGIRequest(environ)
+        # A copy: WSGIRequest writes the decoded path back into the environ it is given,
+        # and Django, reading it again on a miss, would decode it a second time.
+        request = WSGIRequest(environ.copy())
         if not cacheable_request(request):
             return None
         try:

@@ -8,6 +8,7 @@ runs beside the tests (CI starts it in .ci/run).
 
 import concurrent.futures
 import socket
+import urllib.parse
 import uuid
 
 import pytest
@@ -67,8 +68,12 @@ class Server:
         self.thread = concurrent.futures.ThreadPoolExecutor(max_workers=1)
 
     def get(self, path: str, **headers):
-        """(status, headers, body, queries) of a GET through the whole WSGI stack."""
-        environ = RequestFactory().get(path, headers=headers).environ
+        """(status, headers, body, queries) of a GET through the whole WSGI stack, with
+        the path as gunicorn gives it: percent-decoded bytes read as latin-1."""
+        environ = dict(RequestFactory().get("/", headers=headers).environ)
+        raw, _, query = path.partition("?")
+        environ["PATH_INFO"] = urllib.parse.unquote_to_bytes(raw).decode("latin-1")
+        environ["QUERY_STRING"] = query
         return self.thread.submit(self._call, environ).result()
 
     def _call(self, environ):
@@ -131,6 +136,20 @@ def test_an_edit_through_one_server_shows_on_the_next_request_through_another(
     assert server_b.get(url)[3] == 0
 
 
+def test_addresses_with_umlauts_reach_their_page_and_odd_ones_get_404(redis_pages, server_b):
+    measure = make_measure(title="Verkehrsdaten")
+    measure.tags.add("Mobilität")
+    slug = measure.tags.get().slug
+    assert slug == "mobilität"
+    url = reverse("measures:tag-detail", args=[slug])  # percent-encoded
+    assert "%C3%A4" in url
+    for _ in range(2):  # rendered, then from the front
+        status, _, body, _ = server_b.get(url)
+        assert status == 200 and "Verkehrsdaten" in body
+    status, headers, _, _ = server_b.get("/%C5%82%C3%B3d%C5%BA/")
+    assert status == 404 and headers["X-Request-ID"]
+
+
 def test_a_client_that_has_the_page_gets_304_from_the_front(redis_pages, server_b):
     measure = make_measure()
     url = reverse("measures:measure-detail", args=[measure.code])
@@ -175,3 +194,20 @@ def test_a_slower_server_does_not_put_back_the_version_before_the_last_edit(redi
     assert redis_pages.get_with_token(key, "nichts")[0] == "6.2000"
     redis_pages.publish_token(key, "3.3000", 60)  # a restored database: smaller, but later
     assert redis_pages.get_with_token(key, "nichts")[0] == "3.3000"
+
+
+def test_the_version_time_rises_with_its_number_whatever_the_clock_says(monkeypatch):
+    """A server whose clock lags (or a transaction that waited for the row) must not give
+    the next version an earlier time: the copy in Redis keeps the newer by both."""
+    import datetime
+
+    from django.utils import timezone
+
+    ContentVersion.bump()
+    first = ContentVersion.number_and_time()
+    lagging = first[1] - datetime.timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: lagging)
+    ContentVersion.bump()
+    second = ContentVersion.number_and_time()
+    assert second[0] == first[0] + 1
+    assert second[1] > first[1]
