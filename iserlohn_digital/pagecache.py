@@ -189,7 +189,9 @@ def page_key(request, today: datetime.date) -> str:
     # The kept headers say who may frame the status cards; a changed list takes effect
     # with the restart, not a day later.
     framing = " ".join(settings.EMBED_FRAME_ANCESTORS)
-    parts = "\x1f".join((today.isoformat(), encoding, address, framing))
+    # The address joins the script name and the path; the page depends on the path alone
+    # (a proxy may pass a client's SCRIPT_NAME header on to gunicorn), so it is named too.
+    parts = "\x1f".join((today.isoformat(), encoding, address, request.path_info, framing))
     digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return f"page:{release()}:{digest}"
 

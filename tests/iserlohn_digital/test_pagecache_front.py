@@ -211,3 +211,16 @@ def test_the_version_time_rises_with_its_number_whatever_the_clock_says(monkeypa
     second = ContentVersion.number_and_time()
     assert second[0] == first[0] + 1
     assert second[1] > first[1]
+
+
+def test_a_script_name_sent_by_a_client_cannot_put_a_page_under_another_address(
+    redis_pages, server_b
+):
+    make_measure(title="Terminvergabe online")
+    catalogue = reverse("measures:measure-list")
+    status, _, home, _ = server_b.get("/")
+    # gunicorn takes SCRIPT_NAME from a header of a trusted proxy that passes it on.
+    environ = dict(RequestFactory().get("/").environ, SCRIPT_NAME=catalogue.rstrip("/"))
+    server_b.thread.submit(server_b._call, environ).result()
+    status, _, body, _ = server_b.get(catalogue)
+    assert status == 200 and body != home and "Terminvergabe online" in body
