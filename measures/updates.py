@@ -83,11 +83,8 @@ def follow_latest(measure_id, *, changed_at=None) -> Measure:
 def refresh_last_update(measures=None) -> None:
     """Set `last_update_on` of `measures` (a queryset, by default all) from their status
     updates: after writes that bypass `record_stand`, as loading a fixture or a backup."""
-    from strategy.models import ContentVersion
-
     measures = Measure.objects.all() if measures is None else measures
     measures.update(last_update_on=latest_update_date())
-    ContentVersion.bump()  # an update() sends no signal; pages show the date
 
 
 @transaction.atomic

@@ -4,9 +4,11 @@ import datetime
 import re
 
 import pytest
+from django.utils.timezone import make_aware
 
 from measures.models import Milestone
 from measures.updates import record_status_update
+from strategy.models import ContentVersion
 from tests.builders import make_field, make_measure
 from tests.clock import frozen_clock
 
@@ -71,6 +73,8 @@ def test_the_start_page_shows_the_next_milestones_not_the_reached_or_past(client
 
 
 def test_the_figures_say_the_day_they_refer_to(client, measures):
+    # The content last changed before the edit (the version's time only ever rises).
+    ContentVersion.objects.update(changed_at=make_aware(datetime.datetime(2026, 11, 1)))
     with frozen_clock(datetime.date(2026, 11, 20)):
         measures["shown"].title = "Online-Terminvergabe für alle Ämter"
         measures["shown"].save()
