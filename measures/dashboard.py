@@ -13,22 +13,19 @@ from django.db.models import Count, Q, Sum
 from strategy.models import SubStrategy
 
 from .models import FieldOfAction, Measure, Status
-from .models.measures import never_seen_since
-from .models.status import ACTIVE_STATUSES, CLOSED_STATUSES, is_overdue, is_stale, stale_cutoff
+from .models.measures import COUNTED, OPEN, overdue_on, scheduled_within, stale_on
+from .models.status import CLOSED_STATUSES, is_overdue, is_stale
 
 
 def conditions(today, first, last) -> dict[str, Q]:
-    """What the page counts, as conditions on a published measure."""
-    active = Q(status__in=ACTIVE_STATUSES)
+    """What the page counts, as conditions on a published measure: the ones
+    MeasureQuerySet filters by (open().scheduled_within(), overdue(), stale())."""
     return {
         **{f"status_{status.value}": Q(status=status) for status in Status},
-        "counted": ~Q(status=Status.DROPPED),
-        # As MeasureQuerySet.open().scheduled_within(), .overdue() and .stale().
-        "running": ~Q(status__in=CLOSED_STATUSES)
-        & Q(start_date__isnull=False, end_date__isnull=False)
-        & Q(start_date__lte=last, end_date__gte=first),
-        "overdue": active & Q(end_date__lt=today),
-        "stale": active & never_seen_since(stale_cutoff(today)),
+        "counted": COUNTED,
+        "running": OPEN & scheduled_within(first, last),
+        "overdue": overdue_on(today),
+        "stale": stale_on(today),
     }
 
 
@@ -57,7 +54,7 @@ def figures(today, first, last) -> dict:
         name: Count("measures", filter=_through_measures(published & condition))
         for name, condition in conditions(today, first, last).items()
     }
-    counted = _through_measures(published & ~Q(status=Status.DROPPED))
+    counted = _through_measures(published & COUNTED)
     fields = list(
         FieldOfAction.objects.published()
         .select_related("substrategy")
@@ -101,11 +98,7 @@ def lists(today, first, last, limit) -> dict:
     `limit` of all are among them, any other comes later."""
     published = Measure.objects.published()
     chosen = [
-        # end_date >= first is implied; said, the database reads the index from there.
-        published.open()
-        .scheduled_within(first, last)
-        .filter(end_date__gte=first)
-        .order_by("end_date", "code"),
+        published.open().scheduled_within(first, last).order_by("end_date", "code"),
         published.overdue(today).order_by("end_date", "code"),
         published.stale(today).order_by("code"),
     ]

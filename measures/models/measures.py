@@ -100,25 +100,25 @@ class MeasureQuerySet(PublishedQuerySet):
 
     def open(self):
         """Measures that still have work ahead: neither done nor dropped."""
-        return self.exclude(status__in=CLOSED_STATUSES)
+        return self.filter(OPEN)
 
     def active(self):
         """Measures being planned, prepared or implemented: neither closed nor deferred."""
-        return self.filter(status__in=ACTIVE_STATUSES)
+        return self.filter(ACTIVE)
 
     def overdue(self, day: datetime.date):
         """Active measures whose planned end lies before `day` (status.is_overdue)."""
-        return self.active().filter(end_date__lt=day)
+        return self.filter(overdue_on(day))
 
     def stale(self, day: datetime.date):
         """Active measures without a status update for longer than STALE_AFTER_DAYS on
         `day`; one that never had an update counts from its creation (status.is_stale)."""
-        return self.active().filter(never_seen_since(stale_cutoff(day)))
+        return self.filter(stale_on(day))
 
     def scheduled_within(self, first, last):
         """Measures with a planned start and end whose period overlaps `first` to `last`
         (the roadmap)."""
-        return self.running_in(first, last).filter(start_date__isnull=False, end_date__isnull=False)
+        return self.filter(scheduled_within(first, last))
 
     def running_in(self, start, end):
         """Measures whose planned period overlaps the days from `start` to `end`."""
@@ -167,14 +167,14 @@ class MeasureQuerySet(PublishedQuerySet):
 
     def counted(self):
         """The measures the progress figures count: all but those dropped (entfallen)."""
-        return self.exclude(status=Status.DROPPED)
+        return self.filter(COUNTED)
 
     def figures(self, **subsets) -> dict:
         """The headline figures, in one query: `progress`, the mean progress in whole
         percent of the measures not dropped (None without any); `counted`, how many those
         are; `done`, how many of them are abgeschlossen; `dropped`; and for each named
         subset (a queryset of these measures) its count."""
-        counted = ~Q(status=Status.DROPPED)
+        counted = COUNTED
         counts = {
             name: Count("pk", filter=Q(pk__in=subset.values("pk")))
             for name, subset in subsets.items()
@@ -308,6 +308,28 @@ def latest_update_date():
     stored as `Measure.last_update_on` (measures/updates.py)."""
     latest = StatusUpdate.objects.current().filter(measure=OuterRef("pk")).order_by("-date")
     return Subquery(latest.values("date")[:1])
+
+
+# The conditions the querysets above filter by, also counted side by side in one query
+# (measures/dashboard.py).
+OPEN = ~Q(status__in=CLOSED_STATUSES)
+ACTIVE = Q(status__in=ACTIVE_STATUSES)
+COUNTED = ~Q(status=Status.DROPPED)
+
+
+def overdue_on(day: datetime.date) -> Q:
+    return ACTIVE & Q(end_date__lt=day)
+
+
+def stale_on(day: datetime.date) -> Q:
+    return ACTIVE & never_seen_since(stale_cutoff(day))
+
+
+def scheduled_within(first: datetime.date, last: datetime.date) -> Q:
+    """A planned start and end, the period overlapping `first` to `last`."""
+    return Q(start_date__isnull=False, end_date__isnull=False) & Q(
+        start_date__lte=last, end_date__gte=first
+    )
 
 
 def never_seen_since(day: datetime.date) -> Q:
